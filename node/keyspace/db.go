@@ -1,0 +1,236 @@
+package keyspace
+
+import (
+	"sync/atomic"
+
+	"github.com/rcnode/rcnode/slots"
+)
+
+// DB is one numbered database. Every method that takes a key must be called with that key's
+// slot lock held (Keyspace.Lock(slots.KeySlot(key))).
+type DB struct {
+	ks    *Keyspace
+	ID    int
+	slots [slots.Count]*slotTable
+
+	keys     atomic.Int64
+	volatile atomic.Int64
+}
+
+type slotTable struct {
+	keys    map[string]any
+	expires map[string]int64 // only volatile keys, as Redis keeps a separate expires dict
+}
+
+func (db *DB) table(s int, create bool) *slotTable {
+	t := db.slots[s]
+	if t == nil && create {
+		t = &slotTable{keys: make(map[string]any)}
+		db.slots[s] = t
+	}
+	return t
+}
+
+// expired reports whether key in t has passed its expiry, deleting it unless this node is a
+// replica (lazy expiry).
+func (db *DB) expired(t *slotTable, s int, key []byte) bool {
+	if len(t.expires) == 0 {
+		return false
+	}
+	when, ok := t.expires[string(key)]
+	if !ok || when > db.ks.Clock() {
+		return false
+	}
+	if db.ks.NoExpiry.Load() {
+		return true
+	}
+	db.remove(t, key)
+	db.ks.expiredKeys.Add(1)
+	if db.ks.OnExpire != nil {
+		db.ks.OnExpire(db.ID, key)
+	}
+	return true
+}
+
+// Get returns key's value, or nil when it does not exist (or has expired).
+func (db *DB) Get(key []byte) any {
+	s := slotOf(key)
+	t := db.slots[s]
+	if t == nil {
+		return nil
+	}
+	v, ok := t.keys[string(key)]
+	if !ok || db.expired(t, s, key) {
+		return nil
+	}
+	return v
+}
+
+// GetRead is Get for read commands: it also counts a keyspace hit or miss.
+func (db *DB) GetRead(key []byte) any {
+	s := slotOf(key)
+	v := db.Get(key)
+	l := &db.ks.locks[s%LockShards]
+	if v == nil {
+		l.misses++
+	} else {
+		l.hits++
+	}
+	return v
+}
+
+// Exists reports whether key exists.
+func (db *DB) Exists(key []byte) bool { return db.Get(key) != nil }
+
+// Set stores v under key and clears any expiry, as SET without KEEPTTL does.
+func (db *DB) Set(key []byte, v any) {
+	s := slotOf(key)
+	t := db.table(s, true)
+	if _, ok := t.keys[string(key)]; ok {
+		t.keys[string(key)] = v
+		db.clearExpire(t, key)
+		return
+	}
+	t.keys[string(key)] = v
+	db.keys.Add(1)
+}
+
+// SetKeepTTL stores v under key and keeps its expiry if it has one.
+func (db *DB) SetKeepTTL(key []byte, v any) {
+	s := slotOf(key)
+	t := db.table(s, true)
+	if _, ok := t.keys[string(key)]; ok {
+		db.expired(t, s, key)
+	}
+	if _, ok := t.keys[string(key)]; !ok {
+		db.keys.Add(1)
+	}
+	t.keys[string(key)] = v
+}
+
+// Delete removes key and reports whether it existed.
+func (db *DB) Delete(key []byte) bool {
+	s := slotOf(key)
+	t := db.slots[s]
+	if t == nil {
+		return false
+	}
+	if _, ok := t.keys[string(key)]; !ok || db.expired(t, s, key) {
+		return false
+	}
+	db.remove(t, key)
+	return true
+}
+
+func (db *DB) remove(t *slotTable, key []byte) {
+	delete(t.keys, string(key))
+	db.keys.Add(-1)
+	db.clearExpire(t, key)
+}
+
+func (db *DB) clearExpire(t *slotTable, key []byte) bool {
+	if len(t.expires) == 0 {
+		return false
+	}
+	if _, ok := t.expires[string(key)]; !ok {
+		return false
+	}
+	delete(t.expires, string(key))
+	db.volatile.Add(-1)
+	return true
+}
+
+// Expire returns key's expiry in Unix ms, or -1 when it has none. The key must exist.
+func (db *DB) Expire(key []byte) int64 {
+	t := db.slots[slotOf(key)]
+	if t == nil || len(t.expires) == 0 {
+		return -1
+	}
+	if when, ok := t.expires[string(key)]; ok {
+		return when
+	}
+	return -1
+}
+
+// SetExpire sets an existing key's expiry to when (Unix ms).
+func (db *DB) SetExpire(key []byte, when int64) {
+	t := db.slots[slotOf(key)]
+	if t == nil {
+		return
+	}
+	if _, ok := t.keys[string(key)]; !ok {
+		return
+	}
+	if t.expires == nil {
+		t.expires = make(map[string]int64)
+	}
+	if _, ok := t.expires[string(key)]; !ok {
+		db.volatile.Add(1)
+	}
+	t.expires[string(key)] = when
+}
+
+// Persist removes key's expiry and reports whether it had one.
+func (db *DB) Persist(key []byte) bool {
+	t := db.slots[slotOf(key)]
+	if t == nil {
+		return false
+	}
+	return db.clearExpire(t, key)
+}
+
+// Size returns the number of keys (expired keys not yet removed included, as DBSIZE counts).
+func (db *DB) Size() int64 { return db.keys.Load() }
+
+// Volatile returns the number of keys with an expiry.
+func (db *DB) Volatile() int64 { return db.volatile.Load() }
+
+// CountInSlot returns the number of keys in slot s; the caller holds s's lock.
+func (db *DB) CountInSlot(s int) int {
+	if t := db.slots[s]; t != nil {
+		return len(t.keys)
+	}
+	return 0
+}
+
+// ForEachInSlot calls fn for each key of slot s until fn returns false; the caller holds s's
+// lock and fn must not add or remove keys. Expired keys that are still stored are skipped.
+func (db *DB) ForEachInSlot(s int, fn func(key string, v any) bool) {
+	t := db.slots[s]
+	if t == nil {
+		return
+	}
+	now := db.ks.Clock()
+	for k, v := range t.keys {
+		if len(t.expires) > 0 {
+			if when, ok := t.expires[k]; ok && when <= now {
+				continue
+			}
+		}
+		if !fn(k, v) {
+			return
+		}
+	}
+}
+
+// FlushSlot removes every key of slot s; the caller holds s's lock. It returns how many.
+func (db *DB) FlushSlot(s int) int {
+	t := db.slots[s]
+	if t == nil {
+		return 0
+	}
+	n := len(t.keys)
+	db.keys.Add(int64(-n))
+	db.volatile.Add(int64(-len(t.expires)))
+	db.slots[s] = nil
+	return n
+}
+
+// Flush removes every key; the caller holds every lock.
+func (db *DB) Flush() int64 {
+	n := db.keys.Load()
+	for s := range db.slots {
+		db.FlushSlot(s)
+	}
+	return n
+}
