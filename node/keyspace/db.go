@@ -79,6 +79,11 @@ func (db *DB) GetRead(key []byte) any {
 	return v
 }
 
+// Changed counts n changes to key (for the save schedule and rdb_changes_since_last_save).
+func (db *DB) Changed(key []byte, n int64) {
+	db.ks.locks[slotOf(key)%LockShards].dirty += n
+}
+
 // Exists reports whether key exists.
 func (db *DB) Exists(key []byte) bool { return db.Get(key) != nil }
 

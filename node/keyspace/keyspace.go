@@ -13,8 +13,9 @@ const LockShards = 256
 
 type lockShard struct {
 	sync.Mutex
-	hits, misses int64 // keyspace_hits/misses, updated under the lock so they never contend
-	_            [40]byte
+	// keyspace_hits/misses and changes, counted under the lock so cores never contend on them
+	hits, misses, dirty int64
+	_                   [32]byte
 }
 
 // Keyspace is every database of one node.
@@ -106,7 +107,16 @@ func (ks *Keyspace) ResetStats() {
 func (ks *Keyspace) AddDirty(n int64) { ks.dirty.Add(n) }
 
 // Dirty returns the number of changes counted since the last ResetDirty.
-func (ks *Keyspace) Dirty() int64 { return ks.dirty.Load() }
+func (ks *Keyspace) Dirty() int64 {
+	n := ks.dirty.Load()
+	for i := range ks.locks {
+		l := &ks.locks[i]
+		l.Lock()
+		n += l.dirty
+		l.Unlock()
+	}
+	return n
+}
 
 // ResetDirty subtracts n (the dirty count a snapshot captured) from the counter.
 func (ks *Keyspace) ResetDirty(n int64) { ks.dirty.Add(-n) }
