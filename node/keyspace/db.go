@@ -15,6 +15,9 @@ type DB struct {
 
 	keys     atomic.Int64
 	volatile atomic.Int64
+	// perSlot mirrors each slot's key count so KEYS, SCAN and RANDOMKEY can skip empty slots
+	// without taking their locks.
+	perSlot [slots.Count]atomic.Int32
 }
 
 type slotTable struct {
@@ -44,7 +47,7 @@ func (db *DB) expired(t *slotTable, s int, key []byte) bool {
 	if db.ks.NoExpiry.Load() {
 		return true
 	}
-	db.remove(t, key)
+	db.remove(t, s, key)
 	db.ks.expiredKeys.Add(1)
 	if db.ks.OnExpire != nil {
 		db.ks.OnExpire(db.ID, key)
@@ -98,6 +101,7 @@ func (db *DB) Set(key []byte, v any) {
 	}
 	t.keys[string(key)] = v
 	db.keys.Add(1)
+	db.perSlot[s].Add(1)
 }
 
 // SetKeepTTL stores v under key and keeps its expiry if it has one.
@@ -109,6 +113,7 @@ func (db *DB) SetKeepTTL(key []byte, v any) {
 	}
 	if _, ok := t.keys[string(key)]; !ok {
 		db.keys.Add(1)
+		db.perSlot[s].Add(1)
 	}
 	t.keys[string(key)] = v
 }
@@ -123,13 +128,14 @@ func (db *DB) Delete(key []byte) bool {
 	if _, ok := t.keys[string(key)]; !ok || db.expired(t, s, key) {
 		return false
 	}
-	db.remove(t, key)
+	db.remove(t, s, key)
 	return true
 }
 
-func (db *DB) remove(t *slotTable, key []byte) {
+func (db *DB) remove(t *slotTable, s int, key []byte) {
 	delete(t.keys, string(key))
 	db.keys.Add(-1)
+	db.perSlot[s].Add(-1)
 	db.clearExpire(t, key)
 }
 
@@ -190,13 +196,8 @@ func (db *DB) Size() int64 { return db.keys.Load() }
 // Volatile returns the number of keys with an expiry.
 func (db *DB) Volatile() int64 { return db.volatile.Load() }
 
-// CountInSlot returns the number of keys in slot s; the caller holds s's lock.
-func (db *DB) CountInSlot(s int) int {
-	if t := db.slots[s]; t != nil {
-		return len(t.keys)
-	}
-	return 0
-}
+// CountInSlot returns the number of keys in slot s; it needs no lock.
+func (db *DB) CountInSlot(s int) int { return int(db.perSlot[s].Load()) }
 
 // ForEachInSlot calls fn for each key of slot s until fn returns false; the caller holds s's
 // lock and fn must not add or remove keys. Expired keys that are still stored are skipped.
@@ -227,6 +228,7 @@ func (db *DB) FlushSlot(s int) int {
 	n := len(t.keys)
 	db.keys.Add(int64(-n))
 	db.volatile.Add(int64(-len(t.expires)))
+	db.perSlot[s].Store(0)
 	db.slots[s] = nil
 	return n
 }

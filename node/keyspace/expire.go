@@ -25,12 +25,12 @@ func (ks *Keyspace) ActiveExpire(cursor *ExpireCursor, budget int) int {
 			cursor.DB++
 		}
 		visited++
-		if t := db.slots[s]; t == nil || len(t.expires) == 0 {
+		if db.perSlot[s].Load() == 0 {
 			continue
 		}
 		ks.Lock(s)
-		if t := db.slots[s]; t != nil {
-			removed += db.expireSlot(t, now, budget-removed)
+		if t := db.slots[s]; t != nil && len(t.expires) > 0 {
+			removed += db.expireSlot(t, s, now, budget-removed)
 		}
 		ks.Unlock(s)
 	}
@@ -40,7 +40,7 @@ func (ks *Keyspace) ActiveExpire(cursor *ExpireCursor, budget int) int {
 // ExpireCursor remembers where ActiveExpire stopped.
 type ExpireCursor struct{ DB, Slot int }
 
-func (db *DB) expireSlot(t *slotTable, now int64, budget int) int {
+func (db *DB) expireSlot(t *slotTable, s int, now int64, budget int) int {
 	removed, sampled := 0, 0
 	// Go starts each map walk at a random place, so the first entries are a fair sample; a
 	// slot with many volatile keys is not scanned whole on every visit.
@@ -53,7 +53,7 @@ func (db *DB) expireSlot(t *slotTable, now int64, budget int) int {
 			continue
 		}
 		key := []byte(k)
-		db.remove(t, key)
+		db.remove(t, s, key)
 		db.ks.expiredKeys.Add(1)
 		if db.ks.OnExpire != nil {
 			db.ks.OnExpire(db.ID, key)
