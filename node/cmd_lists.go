@@ -1,0 +1,509 @@
+package node
+
+import (
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/datatype"
+	"github.com/rcnode/rcnode/node/numconv"
+)
+
+// The list commands of Redis 7.0's t_list.c (the blocking variants are not served). Each
+// handler parses its arguments, looks its keys up and checks their types in the same order
+// Redis does, because that order decides which error a bad command gets.
+
+func init() {
+	register("lpush", func(c *Client, a [][]byte) { pushGeneric(c, a, true, false) })
+	register("rpush", func(c *Client, a [][]byte) { pushGeneric(c, a, false, false) })
+	register("lpushx", func(c *Client, a [][]byte) { pushGeneric(c, a, true, true) })
+	register("rpushx", func(c *Client, a [][]byte) { pushGeneric(c, a, false, true) })
+	register("lpop", func(c *Client, a [][]byte) { popGeneric(c, a, true) })
+	register("rpop", func(c *Client, a [][]byte) { popGeneric(c, a, false) })
+	register("llen", cmdLLen)
+	register("lindex", cmdLIndex)
+	register("lset", cmdLSet)
+	register("lrange", cmdLRange)
+	register("ltrim", cmdLTrim)
+	register("lrem", cmdLRem)
+	register("linsert", cmdLInsert)
+	register("lpos", cmdLPos)
+	register("lmove", cmdLMove)
+	register("rpoplpush", func(c *Client, a [][]byte) { lmoveGeneric(c, a[1], a[2], false, true) })
+	register("lmpop", cmdLMPop)
+}
+
+// Error texts t_list.c passes to getRangeLongFromObjectOrReply and friends: Redis replies
+// with the same message whether the argument is not an integer or out of range.
+const (
+	errLPosRankZero    = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"
+	errLPosCountNeg    = "ERR COUNT can't be negative"
+	errLPosMaxlenNeg   = "ERR MAXLEN can't be negative"
+	errLMPopNumkeys    = "ERR numkeys should be greater than 0"
+	errLMPopCountRange = "ERR count should be greater than 0"
+)
+
+// cloneList deep-copies a list for COPY.
+func cloneList(l *datatype.List) *datatype.List { return l.Clone() }
+
+// parseLong is getLongFromObjectOrReply: on failure it replies msg (or the generic
+// not-an-integer error when msg is empty).
+func (c *Client) parseLong(arg []byte, msg string) (int64, bool) {
+	v, ok := numconv.ParseInt(arg)
+	if !ok {
+		if msg == "" {
+			msg = clientproto.ErrNotInteger
+		}
+		c.w.Error(msg)
+	}
+	return v, ok
+}
+
+// parseMinLong is getRangeLongFromObjectOrReply with max LONG_MAX: one message for both a
+// non-integer and a value below lo.
+func (c *Client) parseMinLong(arg []byte, lo int64, msg string) (int64, bool) {
+	v, ok := numconv.ParseInt(arg)
+	if !ok || v < lo {
+		c.w.Error(msg)
+		return 0, false
+	}
+	return v, true
+}
+
+// listGone deletes key when the list l has become empty: Redis never keeps an empty list.
+func (c *Client) listGone(key []byte, l *datatype.List) {
+	if l.Len() == 0 {
+		c.db.Delete(key)
+	}
+}
+
+// LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...]
+func pushGeneric(c *Client, args [][]byte, head, xx bool) {
+	key := args[1]
+	l, ok := typed[*datatype.List](c, key, false)
+	if !ok {
+		return
+	}
+	if l == nil {
+		if xx {
+			c.w.Int(0)
+			return
+		}
+		l = &datatype.List{}
+		c.db.Set(key, l)
+	}
+	for _, e := range args[2:] {
+		if head {
+			l.PushFront(e)
+		} else {
+			l.PushBack(e)
+		}
+	}
+	c.changed(key, int64(len(args)-2))
+	c.w.Int(int64(l.Len()))
+}
+
+// popN removes up to count elements from one end of l and replies with them as an array,
+// in the order they were popped (RPOP's from the tail backwards). It returns how many.
+func popN(c *Client, l *datatype.List, head bool, count int64) int64 {
+	n := min(count, int64(l.Len()))
+	c.w.Array(int(n))
+	for i := int64(0); i < n; i++ {
+		var v string
+		if head {
+			v, _ = l.PopFront()
+		} else {
+			v, _ = l.PopBack()
+		}
+		c.w.BulkString(v)
+	}
+	return n
+}
+
+// LPOP/RPOP key [count]
+func popGeneric(c *Client, args [][]byte, head bool) {
+	if len(args) > 3 {
+		c.w.Error(clientproto.WrongArity(string(args[0])))
+		return
+	}
+	hasCount := len(args) == 3
+	var count int64
+	if hasCount {
+		var ok bool
+		if count, ok = c.parseMinLong(args[2], 0, clientproto.ErrNotPositive); !ok {
+			return
+		}
+	}
+	key := args[1]
+	l, ok := typed[*datatype.List](c, key, false)
+	if !ok {
+		return
+	}
+	if l == nil {
+		if hasCount {
+			c.w.NullArray()
+		} else {
+			c.w.Null()
+		}
+		return
+	}
+	if !hasCount {
+		var v string
+		if head {
+			v, _ = l.PopFront()
+		} else {
+			v, _ = l.PopBack()
+		}
+		c.w.BulkString(v)
+		count = 1
+	} else if count == 0 {
+		c.w.Array(0)
+		return
+	} else {
+		count = popN(c, l, head, count)
+	}
+	c.listGone(key, l)
+	c.changed(key, count)
+}
+
+// LLEN key
+func cmdLLen(c *Client, args [][]byte) {
+	l, ok := typed[*datatype.List](c, args[1], true)
+	if !ok {
+		return
+	}
+	if l == nil {
+		c.w.Int(0)
+		return
+	}
+	c.w.Int(int64(l.Len()))
+}
+
+// LINDEX key index: the key is looked up before the index is parsed.
+func cmdLIndex(c *Client, args [][]byte) {
+	l, ok := typed[*datatype.List](c, args[1], true)
+	if !ok {
+		return
+	}
+	if l == nil {
+		c.w.Null()
+		return
+	}
+	i, ok := c.parseLong(args[2], "")
+	if !ok {
+		return
+	}
+	if v, ok := l.Index(i); ok {
+		c.w.BulkString(v)
+	} else {
+		c.w.Null()
+	}
+}
+
+// LSET key index element
+func cmdLSet(c *Client, args [][]byte) {
+	key := args[1]
+	l, ok := typed[*datatype.List](c, key, false)
+	if !ok {
+		return
+	}
+	if l == nil {
+		c.w.Error(clientproto.ErrNoSuchKey)
+		return
+	}
+	i, ok := c.parseLong(args[2], "")
+	if !ok {
+		return
+	}
+	if !l.Set(i, args[3]) {
+		c.w.Error(clientproto.ErrIndexRange)
+		return
+	}
+	c.changed(key, 1)
+	c.w.OK()
+}
+
+// LRANGE key start stop: the indexes are parsed before the key is looked up.
+func cmdLRange(c *Client, args [][]byte) {
+	start, ok := c.parseLong(args[2], "")
+	if !ok {
+		return
+	}
+	stop, ok := c.parseLong(args[3], "")
+	if !ok {
+		return
+	}
+	l, ok := typed[*datatype.List](c, args[1], true)
+	if !ok {
+		return
+	}
+	if l == nil {
+		c.w.Array(0)
+		return
+	}
+	lo, hi := l.Range(start, stop)
+	c.w.Array(hi - lo)
+	l.Each(lo, hi, func(v string) bool {
+		c.w.BulkString(v)
+		return true
+	})
+}
+
+// LTRIM key start stop
+func cmdLTrim(c *Client, args [][]byte) {
+	start, ok := c.parseLong(args[2], "")
+	if !ok {
+		return
+	}
+	stop, ok := c.parseLong(args[3], "")
+	if !ok {
+		return
+	}
+	key := args[1]
+	l, ok := typed[*datatype.List](c, key, false)
+	if !ok {
+		return
+	}
+	if l != nil {
+		removed := l.Trim(start, stop)
+		c.listGone(key, l)
+		// Redis adds the removed count to dirty; a trim that removes nothing is not
+		// propagated.
+		if removed > 0 {
+			c.changed(key, int64(removed))
+		}
+	}
+	c.w.OK()
+}
+
+// LREM key count element
+func cmdLRem(c *Client, args [][]byte) {
+	count, ok := c.parseLong(args[2], "")
+	if !ok {
+		return
+	}
+	key := args[1]
+	l, ok := typed[*datatype.List](c, key, false)
+	if !ok {
+		return
+	}
+	if l == nil {
+		c.w.Int(0)
+		return
+	}
+	removed := l.Remove(count, args[3])
+	c.listGone(key, l)
+	if removed > 0 {
+		c.changed(key, int64(removed))
+	}
+	c.w.Int(int64(removed))
+}
+
+// LINSERT key BEFORE|AFTER pivot element: the position word is checked first.
+func cmdLInsert(c *Client, args [][]byte) {
+	var after bool
+	switch {
+	case listWordIs(args[2], "after"):
+		after = true
+	case listWordIs(args[2], "before"):
+	default:
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	key := args[1]
+	l, ok := typed[*datatype.List](c, key, false)
+	if !ok {
+		return
+	}
+	if l == nil {
+		c.w.Int(0)
+		return
+	}
+	n := l.Insert(args[3], args[4], after)
+	if n < 0 {
+		c.w.Int(-1)
+		return
+	}
+	c.changed(key, 1)
+	c.w.Int(int64(n))
+}
+
+// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]: options are parsed (later
+// ones overriding earlier ones) before the key is looked up.
+func cmdLPos(c *Client, args [][]byte) {
+	rank, count, maxlen := int64(1), int64(-1), int64(0)
+	for j := 3; j < len(args); j++ {
+		more := j+1 < len(args)
+		var ok bool
+		switch {
+		case more && listWordIs(args[j], "rank"):
+			j++
+			if rank, ok = c.parseLong(args[j], ""); !ok {
+				return
+			}
+			if rank == 0 {
+				c.w.Error(errLPosRankZero)
+				return
+			}
+		case more && listWordIs(args[j], "count"):
+			j++
+			if count, ok = c.parseMinLong(args[j], 0, errLPosCountNeg); !ok {
+				return
+			}
+		case more && listWordIs(args[j], "maxlen"):
+			j++
+			if maxlen, ok = c.parseMinLong(args[j], 0, errLPosMaxlenNeg); !ok {
+				return
+			}
+		default:
+			c.w.Error(clientproto.ErrSyntax)
+			return
+		}
+	}
+	l, ok := typed[*datatype.List](c, args[1], true)
+	if !ok {
+		return
+	}
+	var found []int
+	if l != nil {
+		found = l.Pos(args[2], rank, count, maxlen)
+	}
+	if count >= 0 {
+		c.w.Array(len(found))
+		for _, i := range found {
+			c.w.Int(int64(i))
+		}
+		return
+	}
+	if len(found) == 0 {
+		c.w.Null()
+		return
+	}
+	c.w.Int(int64(found[0]))
+}
+
+// listSide parses LEFT/RIGHT (getListPositionFromObjectOrReply): head is true for LEFT.
+func listSide(c *Client, arg []byte) (head, ok bool) {
+	switch {
+	case listWordIs(arg, "left"):
+		return true, true
+	case listWordIs(arg, "right"):
+		return false, true
+	}
+	c.w.Error(clientproto.ErrSyntax)
+	return false, false
+}
+
+// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+func cmdLMove(c *Client, args [][]byte) {
+	from, ok := listSide(c, args[3])
+	if !ok {
+		return
+	}
+	to, ok := listSide(c, args[4])
+	if !ok {
+		return
+	}
+	lmoveGeneric(c, args[1], args[2], from, to)
+}
+
+// lmoveGeneric pops from one end of src and pushes onto one end of dst. The source is
+// checked first: a missing source replies nil without looking at the destination's type.
+// When src and dst are the same key the element moves within the one list (rotation).
+func lmoveGeneric(c *Client, src, dst []byte, fromHead, toHead bool) {
+	sl, ok := typed[*datatype.List](c, src, false)
+	if !ok {
+		return
+	}
+	if sl == nil || sl.Len() == 0 {
+		c.w.Null()
+		return
+	}
+	dl, ok := typed[*datatype.List](c, dst, false)
+	if !ok {
+		return
+	}
+	var v string
+	if fromHead {
+		v, _ = sl.PopFront()
+	} else {
+		v, _ = sl.PopBack()
+	}
+	if dl == nil {
+		dl = &datatype.List{}
+		c.db.Set(dst, dl)
+	}
+	if toHead {
+		dl.PushFrontString(v)
+	} else {
+		dl.PushBackString(v)
+	}
+	c.w.BulkString(v)
+	c.listGone(src, sl)
+	c.changed(src, 1)
+}
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first key that holds
+// a non-empty list and replies [key, [elements]], or a null array when none does. A key of
+// another type stops the search with WRONGTYPE.
+func cmdLMPop(c *Client, args [][]byte) {
+	numkeys, ok := c.parseMinLong(args[1], 1, errLMPopNumkeys)
+	if !ok {
+		return
+	}
+	if numkeys >= int64(len(args))-2 {
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	whereIdx := 2 + int(numkeys)
+	head, ok := listSide(c, args[whereIdx])
+	if !ok {
+		return
+	}
+	count := int64(-1)
+	for j := whereIdx + 1; j < len(args); j++ {
+		if count == -1 && j+1 < len(args) && listWordIs(args[j], "count") {
+			j++
+			if count, ok = c.parseMinLong(args[j], 1, errLMPopCountRange); !ok {
+				return
+			}
+			continue
+		}
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	if count == -1 {
+		count = 1
+	}
+	for _, key := range args[2:whereIdx] {
+		l, ok := typed[*datatype.List](c, key, false)
+		if !ok {
+			return
+		}
+		if l == nil || l.Len() == 0 {
+			continue
+		}
+		c.w.Array(2)
+		c.w.Bulk(key)
+		n := popN(c, l, head, count)
+		c.listGone(key, l)
+		c.changed(key, n)
+		return
+	}
+	c.w.NullArray()
+}
+
+// listWordIs reports whether arg equals the lower-case ASCII word w ignoring ASCII case, as
+// strcasecmp does in the C locale (no Unicode folding: a Kelvin sign is not a 'k').
+func listWordIs(arg []byte, w string) bool {
+	if len(arg) != len(w) {
+		return false
+	}
+	for i := 0; i < len(arg); i++ {
+		b := arg[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if b != w[i] {
+			return false
+		}
+	}
+	return true
+}
