@@ -1,0 +1,533 @@
+package node
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/datatype"
+	"github.com/rcnode/rcnode/node/glob"
+	"github.com/rcnode/rcnode/node/numconv"
+)
+
+// The hash commands of Redis 7.0's t_hash.c: replies, error strings, the order in which
+// arguments are checked, and which changes count towards the dirty counter follow it.
+
+func init() {
+	register("hset", func(c *Client, a [][]byte) { hsetGeneric(c, a, "hset") })
+	register("hmset", func(c *Client, a [][]byte) { hsetGeneric(c, a, "hmset") })
+	register("hsetnx", cmdHSetNX)
+	register("hget", cmdHGet)
+	register("hmget", cmdHMGet)
+	register("hdel", cmdHDel)
+	register("hlen", cmdHLen)
+	register("hstrlen", cmdHStrLen)
+	register("hexists", cmdHExists)
+	register("hkeys", func(c *Client, a [][]byte) { hgetallGeneric(c, a[1], true, false) })
+	register("hvals", func(c *Client, a [][]byte) { hgetallGeneric(c, a[1], false, true) })
+	register("hgetall", func(c *Client, a [][]byte) { hgetallGeneric(c, a[1], true, true) })
+	register("hincrby", cmdHIncrBy)
+	register("hincrbyfloat", cmdHIncrByFloat)
+	register("hrandfield", cmdHRandField)
+	register("hscan", cmdHScan)
+}
+
+// Error replies of the hash and set commands that no other file shares.
+const (
+	errHashNotInteger = "ERR hash value is not an integer"
+	errHashNotFloat   = "ERR hash value is not a float"
+	errIncrNaNOrInf   = "ERR value is NaN or Infinity"
+	errOutOfRange     = "ERR value is out of range"
+	errCountRangeLong = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+)
+
+// hashForWrite returns key's hash for a write command that creates it when missing (Redis's
+// hashTypeLookupWriteOrCreate), or nil after replying WRONGTYPE.
+func hashForWrite(c *Client, key []byte) *datatype.Hash {
+	h, ok := typed[*datatype.Hash](c, key, false)
+	if !ok {
+		return nil
+	}
+	if h == nil {
+		h = &datatype.Hash{}
+		c.db.Set(key, h)
+	}
+	return h
+}
+
+// hsetGeneric serves HSET (replies the number of new fields) and HMSET (replies OK).
+func hsetGeneric(c *Client, args [][]byte, name string) {
+	if len(args)%2 == 1 {
+		c.w.Error(clientproto.WrongArity(name))
+		return
+	}
+	h := hashForWrite(c, args[1])
+	if h == nil {
+		return
+	}
+	lim := c.hashLimits()
+	// Like hashTypeTryConversion: a long field or value anywhere converts before writing.
+	h.ConvertIfLong(lim, args[2:]...)
+	var created int64
+	for i := 2; i < len(args); i += 2 {
+		if h.Set(args[i], args[i+1], lim) {
+			created++
+		}
+	}
+	if name == "hset" {
+		c.w.Int(created)
+	} else {
+		c.w.OK()
+	}
+	c.changed(args[1], int64(len(args)-2)/2)
+}
+
+func cmdHSetNX(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], false)
+	if !ok {
+		return
+	}
+	if h != nil && h.Exists(args[2]) {
+		c.w.Int(0)
+		return
+	}
+	if h == nil {
+		h = &datatype.Hash{}
+		c.db.Set(args[1], h)
+	}
+	h.Set(args[2], args[3], c.hashLimits())
+	c.w.Int(1)
+	c.changed(args[1], 1)
+}
+
+func cmdHGet(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.w.Null()
+		return
+	}
+	if v, found := h.Get(args[2]); found {
+		c.w.BulkString(v)
+	} else {
+		c.w.Null()
+	}
+}
+
+func cmdHMGet(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	c.w.Array(len(args) - 2)
+	for _, f := range args[2:] {
+		if h == nil {
+			c.w.Null()
+			continue
+		}
+		if v, found := h.Get(f); found {
+			c.w.BulkString(v)
+		} else {
+			c.w.Null()
+		}
+	}
+}
+
+func cmdHDel(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], false)
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.w.Int(0)
+		return
+	}
+	var deleted int64
+	for _, f := range args[2:] {
+		if h.Delete(f) {
+			deleted++
+			if h.Len() == 0 {
+				c.db.Delete(args[1])
+				break
+			}
+		}
+	}
+	if deleted > 0 {
+		c.changed(args[1], deleted)
+	}
+	c.w.Int(deleted)
+}
+
+func cmdHLen(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.w.Int(0)
+		return
+	}
+	c.w.Int(int64(h.Len()))
+}
+
+func cmdHStrLen(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.w.Int(0)
+		return
+	}
+	c.w.Int(int64(h.StrLen(args[2])))
+}
+
+func cmdHExists(c *Client, args [][]byte) {
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	if h != nil && h.Exists(args[2]) {
+		c.w.Int(1)
+	} else {
+		c.w.Int(0)
+	}
+}
+
+// hgetallGeneric serves HKEYS, HVALS and HGETALL. HGETALL replies with a map (RESP3), the
+// other two with a flat array, as genericHgetallCommand does.
+func hgetallGeneric(c *Client, key []byte, fields, values bool) {
+	h, ok := typed[*datatype.Hash](c, key, true)
+	if !ok {
+		return
+	}
+	n := 0
+	if h != nil {
+		n = h.Len()
+	}
+	if fields && values {
+		c.w.Map(n)
+	} else {
+		c.w.Array(n)
+	}
+	if h == nil {
+		return
+	}
+	h.ForEach(func(f, v string) bool {
+		if fields {
+			c.w.BulkString(f)
+		}
+		if values {
+			c.w.BulkString(v)
+		}
+		return true
+	})
+}
+
+func cmdHIncrBy(c *Client, args [][]byte) {
+	incr, ok := numconv.ParseInt(args[3])
+	if !ok {
+		c.w.Error(clientproto.ErrNotInteger)
+		return
+	}
+	h, ok := typed[*datatype.Hash](c, args[1], false)
+	if !ok {
+		return
+	}
+	var cur int64
+	if h != nil {
+		if v, found := h.Get(args[2]); found {
+			if cur, ok = numconv.ParseIntString(v); !ok {
+				c.w.Error(errHashNotInteger)
+				return
+			}
+		}
+	}
+	if (incr < 0 && cur < 0 && incr < math.MinInt64-cur) || (incr > 0 && cur > 0 && incr > math.MaxInt64-cur) {
+		c.w.Error(clientproto.ErrOverflow)
+		return
+	}
+	cur += incr
+	if h == nil {
+		h = &datatype.Hash{}
+		c.db.Set(args[1], h)
+	}
+	var tmp [24]byte
+	h.Set(args[2], strconv.AppendInt(tmp[:0], cur, 10), c.hashLimits())
+	c.w.Int(cur)
+	c.changed(args[1], 1)
+}
+
+func cmdHIncrByFloat(c *Client, args [][]byte) {
+	incr, ok := numconv.ParseLongDouble(args[3])
+	if !ok {
+		c.w.Error(clientproto.ErrNotFloat)
+		return
+	}
+	if incr.IsNaN() || incr.IsInf() {
+		c.w.Error(errIncrNaNOrInf)
+		return
+	}
+	h, ok := typed[*datatype.Hash](c, args[1], false)
+	if !ok {
+		return
+	}
+	var cur numconv.LongDouble
+	if h != nil {
+		if v, found := h.Get(args[2]); found {
+			if cur, ok = numconv.ParseLongDoubleString(v); !ok {
+				c.w.Error(errHashNotFloat)
+				return
+			}
+		}
+	}
+	// Redis computes in long double; so do we, so the stored text matches byte for byte.
+	cur = cur.Add(incr)
+	if cur.IsNaN() || cur.IsInf() {
+		c.w.Error(clientproto.ErrNaNOrInf)
+		return
+	}
+	if h == nil {
+		h = &datatype.Hash{}
+		c.db.Set(args[1], h)
+	}
+	var tmp [64]byte
+	out := cur.AppendHuman(tmp[:0])
+	h.Set(args[2], out, c.hashLimits())
+	c.w.Bulk(out)
+	// Replication will carry this as HSET key field <out>, as Redis rewrites it, so replicas
+	// never redo the float arithmetic.
+	c.changed(args[1], 1)
+}
+
+// parseRandCount parses the count of HRANDFIELD and SRANDMEMBER: a long in
+// [-LONG_MAX, LONG_MAX] (getRangeLongFromObjectOrReply).
+func parseRandCount(c *Client, arg []byte) (int64, bool) {
+	n, ok := numconv.ParseInt(arg)
+	if !ok {
+		c.w.Error(clientproto.ErrNotInteger)
+		return 0, false
+	}
+	if n == math.MinInt64 {
+		c.w.Error(errCountRangeLong)
+		return 0, false
+	}
+	return n, true
+}
+
+func cmdHRandField(c *Client, args [][]byte) {
+	if len(args) >= 3 {
+		count, ok := parseRandCount(c, args[2])
+		if !ok {
+			return
+		}
+		withValues := false
+		if len(args) > 4 || (len(args) == 4 && !strings.EqualFold(string(args[3]), "withvalues")) {
+			c.w.Error(clientproto.ErrSyntax)
+			return
+		} else if len(args) == 4 {
+			withValues = true
+			if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
+				c.w.Error(errOutOfRange)
+				return
+			}
+		}
+		hrandfieldWithCount(c, args[1], count, withValues)
+		return
+	}
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.w.Null()
+		return
+	}
+	f, _ := h.Random(random)
+	c.w.BulkString(f)
+}
+
+func hrandfieldWithCount(c *Client, key []byte, count int64, withValues bool) {
+	h, ok := typed[*datatype.Hash](c, key, true)
+	if !ok {
+		return
+	}
+	if h == nil || count == 0 {
+		c.w.Array(0)
+		return
+	}
+	resp3 := c.w.Proto >= 3
+	// RESP3 nests each field/value pair in an array of two; RESP2 replies with a flat array.
+	header := func(n int64) {
+		if withValues && !resp3 {
+			c.w.Array(int(2 * n))
+		} else {
+			c.w.Array(int(n))
+		}
+	}
+	emit := func(f, v string) {
+		if withValues && resp3 {
+			c.w.Array(2)
+		}
+		c.w.BulkString(f)
+		if withValues {
+			c.w.BulkString(v)
+		}
+	}
+	// A negative count (or 1) picks independently, repeats allowed; otherwise distinct
+	// fields, at most the whole hash.
+	if count < 0 || count == 1 {
+		n := count
+		if n < 0 {
+			n = -n
+		}
+		header(n)
+		for ; n > 0; n-- {
+			emit(h.Random(random))
+		}
+		return
+	}
+	header(min(count, int64(h.Len())))
+	h.RandomFields(count, random, emit)
+}
+
+// scanArgs parses HSCAN/SSCAN's options (args[3:]) the way scanGenericCommand does: COUNT
+// is any long >= 1, MATCH a glob ("*" means none), and TYPE is not accepted.
+//
+// It does not reuse parseScanOptions (cmd_keys.go), which limits COUNT to 32 bits.
+func scanArgs(c *Client, args [][]byte) (pattern []byte, count int, ok bool) {
+	count = 10
+	for i := 3; i < len(args); i += 2 {
+		more := len(args) - i
+		switch {
+		case more >= 2 && strings.EqualFold(string(args[i]), "count"):
+			n, ok := numconv.ParseInt(args[i+1])
+			if !ok {
+				c.w.Error(clientproto.ErrNotInteger)
+				return nil, 0, false
+			}
+			if n < 1 {
+				c.w.Error(clientproto.ErrSyntax)
+				return nil, 0, false
+			}
+			count = int(min(n, math.MaxInt))
+		case more >= 2 && strings.EqualFold(string(args[i]), "match"):
+			pattern = args[i+1]
+			if len(pattern) == 1 && pattern[0] == '*' {
+				pattern = nil
+			}
+		default:
+			c.w.Error(clientproto.ErrSyntax)
+			return nil, 0, false
+		}
+	}
+	return pattern, count, true
+}
+
+// scanCursor parses a HSCAN/SSCAN cursor like parseScanCursorOrReply: C's strtoul in base 10,
+// so "" is 0, a sign is allowed ("-1" wraps around), leading white space and trailing junk
+// are not, and the string ends at a NUL byte as a C string does.
+func scanCursor(c *Client, b []byte) (uint64, bool) {
+	for i, ch := range b {
+		if ch == 0 {
+			b = b[:i]
+			break
+		}
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	bad := func() (uint64, bool) {
+		c.w.Error("ERR invalid cursor")
+		return 0, false
+	}
+	switch b[0] {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return bad()
+	}
+	neg := false
+	i := 0
+	if b[0] == '+' || b[0] == '-' {
+		neg = b[0] == '-'
+		i = 1
+	}
+	if i == len(b) {
+		return bad()
+	}
+	var v uint64
+	for ; i < len(b); i++ {
+		d := b[i] - '0'
+		if d > 9 {
+			return bad()
+		}
+		if v > (math.MaxUint64-uint64(d))/10 {
+			return bad() // ERANGE
+		}
+		v = v*10 + uint64(d)
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// writeScanReply writes [cursor, items].
+func writeScanReply(c *Client, cursor uint64, items []string) {
+	c.w.Array(2)
+	var tmp [20]byte
+	c.w.Bulk(strconv.AppendUint(tmp[:0], cursor, 10))
+	c.w.Array(len(items))
+	for _, s := range items {
+		c.w.BulkString(s)
+	}
+}
+
+func cmdHScan(c *Client, args [][]byte) {
+	cursor, ok := scanCursor(c, args[2])
+	if !ok {
+		return
+	}
+	h, ok := typed[*datatype.Hash](c, args[1], true)
+	if !ok {
+		return
+	}
+	if h == nil {
+		writeScanReply(c, 0, nil)
+		return
+	}
+	pattern, count, ok := scanArgs(c, args)
+	if !ok {
+		return
+	}
+	var items []string
+	next := h.Scan(cursor, count, func(f, v string) {
+		if pattern == nil || glob.MatchString(pattern, f, false) {
+			items = append(items, f, v)
+		}
+	})
+	writeScanReply(c, next, items)
+}
+
+// cloneHash deep-copies a hash for COPY, keeping its encoding even when the limits have
+// changed since it was built (Redis duplicates the listpack or the dict as it is).
+func cloneHash(h *datatype.Hash) *datatype.Hash {
+	dup := &datatype.Hash{}
+	if h.Encoding() == datatype.EncHashtable {
+		// Any argument is "too long" for a negative MaxValue: this converts the empty copy.
+		dup.ConvertIfLong(datatype.Limits{MaxValue: -1}, nil)
+	}
+	noLimit := datatype.Limits{MaxEntries: math.MaxInt, MaxValue: math.MaxInt}
+	h.ForEach(func(f, v string) bool {
+		dup.Set(stringBytes(f), stringBytes(v), noLimit)
+		return true
+	})
+	return dup
+}
+
+// stringBytes views s as a byte slice without copying, for the datatype methods that take an
+// argument as []byte and only read it (lookups) or copy it (stores). Never write to it.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
