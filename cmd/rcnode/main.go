@@ -1,0 +1,82 @@
+// Command rcnode is a Redis Cluster node. It starts like redis-server:
+//
+//	rcnode [/path/to/redis.conf] [--directive value ...] [-]
+//
+// and serves clients until SHUTDOWN, SIGTERM or SIGINT.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/rcnode/rcnode/node"
+	"github.com/rcnode/rcnode/node/config"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	cfg, err := config.ParseArgs(args)
+	switch {
+	case errors.Is(err, config.ErrShowVersion):
+		fmt.Println(config.VersionText())
+		return 0
+	case errors.Is(err, config.ErrShowHelp):
+		fmt.Fprint(os.Stderr, config.Usage())
+		return 1
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := os.Chdir(cfg.Dir); err != nil {
+		fmt.Fprintf(os.Stderr, "Can't chdir to '%s': %v\n", cfg.Dir, err)
+		return 1
+	}
+	store := newConfigStore(cfg)
+	srv, err := node.New(optionsFrom(cfg), store.settings(), store)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	store.attach(srv)
+	log := srv.Logger()
+	for _, line := range cfg.Ignored {
+		log.Warnf("Ignoring unsupported configuration directive: %s", line)
+	}
+	if err := srv.Start(); err != nil {
+		return 1
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case s := <-sig:
+		if s == syscall.SIGINT {
+			log.Warnf("Received SIGINT scheduling shutdown...")
+		} else {
+			log.Warnf("Received SIGTERM scheduling shutdown...")
+		}
+		srv.Shutdown()
+	case <-srv.Done():
+	}
+	srv.Wait()
+	return 0
+}
+
+// optionsFrom takes the settings fixed at startup from the configuration.
+func optionsFrom(cfg *config.Config) node.Options {
+	return node.Options{
+		Port:           cfg.Port,
+		Bind:           cfg.Bind,
+		Databases:      cfg.Databases,
+		ClusterEnabled: cfg.ClusterEnabled,
+		Dir:            cfg.Dir,
+		PidFile:        cfg.Pidfile,
+		LogFile:        cfg.Logfile,
+		LogLevel:       cfg.Loglevel,
+		ConfigFile:     cfg.File,
+		TCPBacklog:     cfg.TCPBacklog,
+	}
+}

@@ -1,0 +1,155 @@
+package node
+
+import (
+	"errors"
+
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/keyspace"
+)
+
+const (
+	readBufferSize  = 16 << 10
+	writeBufferKeep = 64 << 10
+	// flushThreshold bounds how much reply data a long pipeline accumulates before it is
+	// written, so one client cannot make the node hold an unbounded reply in memory.
+	flushThreshold = 256 << 10
+)
+
+// Client is one client connection and the state its commands see.
+type Client struct {
+	srv *Server
+	nc  net.Conn
+	rd  *clientproto.Reader
+	w   *clientproto.Writer
+	db  *keyspace.DB
+
+	id       int64
+	name     atomic.Pointer[string]
+	addr     string
+	laddr    string
+	created  time.Time
+	lastUsed atomic.Int64 // unix seconds of the last command
+	lastCmd  atomic.Pointer[string]
+
+	authenticated bool
+	readonly      bool // READONLY: cluster replicas may serve reads
+	asking        bool // ASKING: the next command may touch an importing slot
+	closeAfter    bool // QUIT and protocol errors: close once the reply is written
+	killed        atomic.Bool
+	wrote         bool  // the running command changed the keyspace
+	cmds          int64 // commands run, added to the server total when the client closes
+	dbIndex       atomic.Int32
+	protoVer      atomic.Int32
+
+	// scratch space reused by every command so the hot path does not allocate
+	keyPos []int
+	shards []int
+}
+
+func (s *Server) newClient(nc net.Conn) *Client {
+	st := s.Settings()
+	s.clientsMu.Lock()
+	n := len(s.clients)
+	s.clientsMu.Unlock()
+	if n >= st.MaxClients {
+		nc.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Close()
+		s.stats.rejectedConns.Add(1)
+		return nil
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		tc.SetNoDelay(true)
+		tc.SetKeepAlive(true)
+		tc.SetKeepAlivePeriod(300 * time.Second)
+	}
+	c := &Client{
+		srv:     s,
+		nc:      nc,
+		rd:      clientproto.NewReader(readBufferSize),
+		w:       clientproto.NewWriter(writeBufferKeep),
+		db:      s.ks.DBs[0],
+		id:      s.nextID.Add(1),
+		addr:    nc.RemoteAddr().String(),
+		laddr:   nc.LocalAddr().String(),
+		created: time.Now(),
+		keyPos:  make([]int, 0, 16),
+		shards:  make([]int, 0, 16),
+	}
+	c.authenticated = st.RequirePass == ""
+	c.protoVer.Store(2)
+	c.lastUsed.Store(c.created.Unix())
+	s.clientsMu.Lock()
+	s.clients[c.id] = c
+	s.clientsMu.Unlock()
+	return c
+}
+
+// serve reads and executes commands until the connection ends. Replies to every command
+// that arrived in one read are written together, once the pipeline is drained.
+func (c *Client) serve() {
+	defer c.close()
+	for {
+		c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
+		c.rd.Authenticated = c.authenticated
+		args, err := c.rd.Parse()
+		if err == clientproto.ErrIncomplete {
+			if !c.flush() {
+				return
+			}
+			n := c.rd.Buffered()
+			err = c.rd.Fill(c.nc)
+			c.srv.stats.netInputBytes.Add(int64(c.rd.Buffered() - n))
+			if err != nil {
+				return
+			}
+			continue
+		}
+		if err != nil {
+			var pe *clientproto.ProtocolError
+			if errors.As(err, &pe) {
+				c.w.Error(pe.Msg)
+				c.srv.log.Debugf("Protocol error (%s) from client: id=%d addr=%s", pe.Msg, c.id, c.addr)
+			}
+			c.flush()
+			return
+		}
+		c.execute(args)
+		if c.closeAfter {
+			c.flush()
+			return
+		}
+		if c.w.Len() >= flushThreshold && !c.flush() {
+			return
+		}
+	}
+}
+
+// flush writes the buffered replies; it reports false when the connection is gone.
+func (c *Client) flush() bool {
+	if c.w.Len() == 0 {
+		return !c.killed.Load()
+	}
+	n, err := c.nc.Write(c.w.Bytes())
+	c.srv.stats.netOutputBytes.Add(int64(n))
+	c.w.Reset(writeBufferKeep)
+	return err == nil && !c.killed.Load()
+}
+
+func (c *Client) close() {
+	c.nc.Close()
+	c.srv.clientsMu.Lock()
+	c.srv.closedCmds += c.cmds
+	delete(c.srv.clients, c.id)
+	c.srv.clientsMu.Unlock()
+}
+
+// kill closes the connection from another goroutine (CLIENT KILL); the client's own loop
+// notices on its next read or write.
+func (c *Client) kill() {
+	c.killed.Store(true)
+	c.nc.Close()
+}

@@ -1,0 +1,143 @@
+package node
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/numconv"
+)
+
+func init() {
+	register("time", cmdTime)
+	register("dbsize", cmdDBSize)
+	register("flushall", cmdFlushAll)
+	register("flushdb", cmdFlushDB)
+	register("debug", cmdDebug)
+	register("shutdown", cmdShutdown)
+	register("lastsave", cmdLastSave)
+	register("role", cmdRole)
+}
+
+func cmdTime(c *Client, args [][]byte) {
+	now := time.Now()
+	c.w.Array(2)
+	c.w.BulkInt(now.Unix())
+	c.w.BulkInt(int64(now.Nanosecond() / 1000))
+}
+
+func cmdDBSize(c *Client, args [][]byte) { c.w.Int(c.db.Size()) }
+
+// flushMode validates FLUSHALL/FLUSHDB's optional ASYNC|SYNC argument.
+func flushMode(c *Client, args [][]byte) bool {
+	if len(args) > 2 {
+		c.w.Error(clientproto.ErrSyntax)
+		return false
+	}
+	if len(args) == 2 && !strings.EqualFold(string(args[1]), "async") && !strings.EqualFold(string(args[1]), "sync") {
+		c.w.Error(clientproto.ErrSyntax)
+		return false
+	}
+	return true
+}
+
+func cmdFlushAll(c *Client, args [][]byte) {
+	if !flushMode(c, args) {
+		return
+	}
+	c.srv.ks.LockAll()
+	var n int64
+	for _, db := range c.srv.ks.DBs {
+		n += db.Flush()
+	}
+	c.srv.ks.UnlockAll()
+	c.srv.ks.AddDirty(n + 1)
+	c.w.OK()
+}
+
+func cmdFlushDB(c *Client, args [][]byte) {
+	if !flushMode(c, args) {
+		return
+	}
+	c.srv.ks.LockAll()
+	n := c.db.Flush()
+	c.srv.ks.UnlockAll()
+	c.srv.ks.AddDirty(n + 1)
+	c.w.OK()
+}
+
+// isLocal reports whether the client connects over loopback (Redis's islocalClient).
+func (c *Client) isLocal() bool {
+	if tcp, ok := c.nc.RemoteAddr().(*net.TCPAddr); ok {
+		return tcp.IP.IsLoopback()
+	}
+	return true
+}
+
+func cmdDebug(c *Client, args [][]byte) {
+	if mode := c.srv.Settings().EnableDebugCommand; mode != "yes" && !(mode == "local" && c.isLocal()) {
+		c.w.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
+		return
+	}
+	sub := strings.ToLower(string(args[1]))
+	switch {
+	case sub == "sleep" && len(args) == 3:
+		secs, ok := numconv.ParseFloat(args[2])
+		if !ok {
+			c.w.Error(clientproto.ErrNotFloat)
+			return
+		}
+		// redis-server sleeps on its only thread, so nothing else runs meanwhile; holding
+		// every slot lock gives clients of the keyspace the same stall.
+		c.srv.ks.LockAll()
+		time.Sleep(time.Duration(secs * float64(time.Second)))
+		c.srv.ks.UnlockAll()
+		c.w.OK()
+	case sub == "help":
+		lines := []string{
+			"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+			"SLEEP <seconds>",
+			"    Stop the server for <seconds>. Decimals allowed.",
+			"HELP",
+			"    Print this help.",
+		}
+		c.w.Array(len(lines))
+		for _, l := range lines {
+			c.w.Simple(l)
+		}
+	default:
+		c.w.Error("ERR unknown subcommand '" + string(args[1]) + "'. Try DEBUG HELP.")
+	}
+}
+
+func cmdShutdown(c *Client, args [][]byte) {
+	for _, a := range args[1:] {
+		switch strings.ToLower(string(a)) {
+		case "nosave", "save", "now", "force":
+		case "abort":
+			c.w.Error("ERR No shutdown in progress.")
+			return
+		default:
+			c.w.Error(clientproto.ErrSyntax)
+			return
+		}
+	}
+	// redis-server sends no reply: the connection simply closes.
+	c.closeAfter = true
+	go c.srv.Shutdown()
+}
+
+func cmdLastSave(c *Client, args [][]byte) { c.w.Int(c.srv.lastSave.Load()) }
+
+func cmdRole(c *Client, args [][]byte) {
+	c.w.Array(3)
+	c.w.BulkString("master")
+	c.w.Int(0)
+	c.w.Array(0)
+}
+
+func (s *Server) roleName() string { return "master" }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

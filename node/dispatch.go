@@ -1,0 +1,144 @@
+package node
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/keyspace"
+	"github.com/rcnode/rcnode/slots"
+)
+
+// handler serves one command. The dispatcher has already checked arity and authentication
+// and holds the slot locks of every key the command names; a keyless command that touches
+// the keyspace (KEYS, SCAN, FLUSHALL...) takes the locks it needs itself.
+type handler func(c *Client, args [][]byte)
+
+// handlers maps a command's full name ("get", "client|list") to its handler. Each file
+// registers its commands from init.
+var handlers = map[string]handler{}
+
+func register(name string, fn handler) {
+	if _, dup := handlers[name]; dup {
+		panic("command registered twice: " + name)
+	}
+	if clientproto.LookupCommandFullName([]byte(name)) == nil {
+		panic("command not in the command table: " + name)
+	}
+	handlers[name] = fn
+}
+
+// dispatch is the table execute uses, keyed by the command table's entries; it is built
+// once, after every file's init has registered its handlers.
+var (
+	dispatch     map[*clientproto.CommandSpec]handler
+	dispatchOnce sync.Once
+)
+
+func buildDispatch() {
+	dispatch = make(map[*clientproto.CommandSpec]handler, len(handlers))
+	names := make([]string, 0, len(handlers))
+	for name, fn := range handlers {
+		dispatch[clientproto.LookupCommandFullName([]byte(name))] = fn
+		names = append(names, name)
+	}
+	clientproto.SetImplemented(names)
+}
+
+// execute runs one command the way redis-server's processCommand does: look it up, check
+// arity and authentication, apply the cluster key rules, lock the keys' slots and call it.
+func (c *Client) execute(args [][]byte) {
+	atomic.AddInt64(&c.cmds, 1)
+	c.lastUsed.Store(c.srv.unixTime())
+	spec := clientproto.LookupCommand(args[0])
+	if spec == nil {
+		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
+		return
+	}
+	if spec.Subcommands != nil && len(args) >= 2 {
+		sub := spec.LookupSub(args[1])
+		if sub == nil {
+			c.rejectf(clientproto.UnknownSubcommand(string(args[1]), spec.Name))
+			return
+		}
+		spec = sub
+	}
+	c.lastCmd.Store(&spec.Name)
+	if (spec.Arity > 0 && spec.Arity != len(args)) || len(args) < -spec.Arity {
+		c.rejectf(clientproto.WrongArity(spec.Name))
+		return
+	}
+	fn := dispatch[spec]
+	if fn == nil {
+		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
+		return
+	}
+	if !c.authenticated && spec.Flags&clientproto.FlagNoAuth == 0 {
+		c.rejectf("NOAUTH Authentication required.")
+		return
+	}
+
+	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
+	if len(c.keyPos) == 0 {
+		fn(c, args)
+	} else {
+		if !c.lockKeys(args) {
+			return
+		}
+		fn(c, args)
+		c.unlockKeys()
+	}
+	// ASKING lasts for the one command after it, as in Redis's resetClient.
+	if spec.Name != "asking" {
+		c.asking = false
+	}
+}
+
+// rejectf replies with an error that stops a command before it runs.
+func (c *Client) rejectf(msg string) {
+	c.srv.stats.errorReplies.Add(1)
+	c.w.Error(msg)
+}
+
+// lockKeys takes the slot locks of the keys at c.keyPos in ascending shard order (so two
+// commands locking several shards cannot deadlock). In cluster mode every key must hash to
+// one slot, otherwise it replies CROSSSLOT and returns false.
+func (c *Client) lockKeys(args [][]byte) bool {
+	c.shards = c.shards[:0]
+	firstSlot := -1
+	for _, p := range c.keyPos {
+		s := slots.KeySlot(args[p])
+		if firstSlot < 0 {
+			firstSlot = s
+		} else if s != firstSlot && c.srv.opts.ClusterEnabled {
+			c.rejectf(clientproto.ErrCrossSlot)
+			return false
+		}
+		c.shards = insertSorted(c.shards, keyspace.ShardOf(s))
+	}
+	for _, sh := range c.shards {
+		c.srv.ks.LockShard(sh)
+	}
+	return true
+}
+
+func (c *Client) unlockKeys() {
+	for i := len(c.shards) - 1; i >= 0; i-- {
+		c.srv.ks.UnlockShard(c.shards[i])
+	}
+}
+
+// insertSorted adds v to the ascending set xs unless it is already there.
+func insertSorted(xs []int, v int) []int {
+	i := len(xs)
+	for i > 0 && xs[i-1] > v {
+		i--
+	}
+	if i > 0 && xs[i-1] == v {
+		return xs
+	}
+	xs = append(xs, 0)
+	copy(xs[i+1:], xs[i:])
+	xs[i] = v
+	return xs
+}

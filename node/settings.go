@@ -1,0 +1,50 @@
+package node
+
+// Settings are the values that CONFIG SET may change while clients run. The hot path reads
+// them through one atomic pointer, and CONFIG SET swaps in a new copy, so no lock is taken
+// per command.
+type Settings struct {
+	RequirePass     string
+	MaxClients      int
+	ProtoMaxBulkLen int64
+	ProtectedMode   bool
+	LogLevel        string
+	// EnableDebugCommand is "no", "yes" or "local" (loopback clients only), as in Redis.
+	EnableDebugCommand string
+
+	HashMaxListpackEntries int
+	HashMaxListpackValue   int
+	SetMaxIntsetEntries    int
+	ZsetMaxListpackEntries int
+	ZsetMaxListpackValue   int
+	ListMaxListpackSize    int
+
+	ClusterRequireFullCoverage bool
+	ClusterAllowReadsWhenDown  bool
+}
+
+// DefaultSettings are redis-server 7.0's defaults.
+func DefaultSettings() *Settings {
+	return &Settings{
+		MaxClients:             10000,
+		ProtoMaxBulkLen:        512 << 20,
+		ProtectedMode:          true,
+		LogLevel:               "notice",
+		EnableDebugCommand:     "no",
+		HashMaxListpackEntries: 128,
+		HashMaxListpackValue:   64,
+		SetMaxIntsetEntries:    512,
+		ZsetMaxListpackEntries: 128,
+		ZsetMaxListpackValue:   64,
+		ListMaxListpackSize:    -2,
+
+		ClusterRequireFullCoverage: true,
+	}
+}
+
+// Configurator is the configuration store CONFIG GET/SET/REWRITE delegate to.
+type Configurator interface {
+	Get(patterns ...string) [][2]string
+	Set(pairs [][2]string) error
+	Rewrite() error
+}

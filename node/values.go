@@ -1,0 +1,86 @@
+package node
+
+import (
+	"math/rand/v2"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/datatype"
+)
+
+// typeName is what TYPE replies for a stored value.
+func typeName(v any) string {
+	switch v.(type) {
+	case *datatype.Str:
+		return "string"
+	case *datatype.List:
+		return "list"
+	case *datatype.Set:
+		return "set"
+	case *datatype.ZSet:
+		return "zset"
+	case *datatype.Hash:
+		return "hash"
+	}
+	return "none"
+}
+
+// lookup returns key's value for a read command (counting a keyspace hit or miss).
+func (c *Client) lookupRead(key []byte) any { return c.db.GetRead(key) }
+
+// typed looks key up and checks its type: it returns (value, true) when the key holds a T,
+// (zero, true) when it does not exist, and (zero, false) after replying WRONGTYPE.
+func typed[T any](c *Client, key []byte, read bool) (T, bool) {
+	var zero T
+	var v any
+	if read {
+		v = c.db.GetRead(key)
+	} else {
+		v = c.db.Get(key)
+	}
+	if v == nil {
+		return zero, true
+	}
+	t, ok := v.(T)
+	if !ok {
+		c.w.Error(clientproto.ErrWrongType)
+		return zero, false
+	}
+	return t, true
+}
+
+// changed records n changes to key: the save schedule counts them and replication will
+// propagate the command.
+func (c *Client) changed(key []byte, n int64) {
+	c.db.Changed(key, n)
+	c.wrote = true
+}
+
+// Encoding thresholds from the live settings (CONFIG SET may change them between commands).
+func (c *Client) hashLimits() datatype.Limits {
+	st := c.srv.Settings()
+	return datatype.Limits{MaxEntries: st.HashMaxListpackEntries, MaxValue: st.HashMaxListpackValue}
+}
+
+func (c *Client) setLimits() datatype.Limits {
+	return datatype.Limits{MaxEntries: c.srv.Settings().SetMaxIntsetEntries}
+}
+
+func (c *Client) zsetLimits() datatype.Limits {
+	st := c.srv.Settings()
+	return datatype.Limits{MaxEntries: st.ZsetMaxListpackEntries, MaxValue: st.ZsetMaxListpackValue}
+}
+
+// random is the randomness SPOP, SRANDMEMBER, HRANDFIELD and ZRANDMEMBER use.
+func random(n int) int { return rand.IntN(n) }
+
+// cloneValue deep-copies a stored value for COPY.
+func cloneValue(v any) any {
+	switch t := v.(type) {
+	case *datatype.Str:
+		return datatype.NewStr(t.B)
+	case *datatype.List:
+		return cloneList(t)
+	}
+	// The collection types' copies arrive with their command files.
+	return nil
+}
