@@ -1,7 +1,6 @@
 package node
 
 import (
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -68,16 +67,8 @@ func cmdFlushDB(c *Client, args [][]byte) {
 	c.w.OK()
 }
 
-// isLocal reports whether the client connects over loopback (Redis's islocalClient).
-func (c *Client) isLocal() bool {
-	if tcp, ok := c.nc.RemoteAddr().(*net.TCPAddr); ok {
-		return tcp.IP.IsLoopback()
-	}
-	return true
-}
-
 func cmdDebug(c *Client, args [][]byte) {
-	if mode := c.srv.Settings().EnableDebugCommand; mode != "yes" && !(mode == "local" && c.isLocal()) {
+	if mode := c.srv.Settings().EnableDebugCommand; mode != "yes" && !(mode == "local" && isLoopback(c.nc)) {
 		c.w.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
 		return
 	}
