@@ -35,6 +35,8 @@ type Options struct {
 	LogLevel       string
 	ConfigFile     string
 	TCPBacklog     int
+	// Ignored are the real redis.conf directives rcnode accepted without implementing them.
+	Ignored []string
 }
 
 // Server is one rcnode process.
@@ -128,6 +130,10 @@ func (s *Server) Logger() *zap.SugaredLogger { return s.log }
 func (s *Server) Start() error {
 	s.log.Warnf("oO0OoO0OoO0Oo rcnode is starting oO0OoO0OoO0Oo")
 	s.log.Warnf("rcnode version=%s, redis compatibility=%s, bits=64, pid=%d, just started", RcnodeVersion, Version, os.Getpid())
+	s.log.Warnf("Configuration loaded")
+	for _, line := range s.opts.Ignored {
+		s.log.Warnf("Ignoring unsupported configuration directive: %s", line)
+	}
 	mode := "standalone"
 	if s.opts.ClusterEnabled {
 		mode = "cluster"

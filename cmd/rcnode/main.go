@@ -43,9 +43,6 @@ func run(args []string) int {
 	}
 	store.attach(srv)
 	log := srv.Logger()
-	for _, line := range cfg.Ignored {
-		log.Warnf("Ignoring unsupported configuration directive: %s", line)
-	}
 	if err := srv.Start(); err != nil {
 		return 1
 	}
@@ -78,5 +75,6 @@ func optionsFrom(cfg *config.Config) node.Options {
 		LogLevel:       cfg.Loglevel,
 		ConfigFile:     cfg.File,
 		TCPBacklog:     cfg.TCPBacklog,
+		Ignored:        cfg.Ignored,
 	}
 }
