@@ -52,8 +52,8 @@ func (w *Writer) Simple(s string) {
 // OK appends +OK.
 func (w *Writer) OK() { w.buf = append(w.buf, "+OK\r\n"...) }
 
-// Error appends -msg. msg carries its own code ("ERR ...", "WRONGTYPE ..."); a msg without
-// one gets "ERR " the way addReplyError does. Newlines are replaced so the reply stays one line.
+// Error appends -msg. msg carries its own code ("ERR ...", "WRONGTYPE ..."). Newlines are
+// replaced so the reply stays one line.
 func (w *Writer) Error(msg string) {
 	w.buf = append(w.buf, '-')
 	if len(msg) > 0 && msg[0] == '-' {
@@ -157,9 +157,14 @@ func (w *Writer) Bool(b bool) {
 	}
 }
 
-// AppendDouble formats f the way Redis 7.0's addReplyDouble does ("%.17g", inf, -inf).
+// AppendDouble formats f the way Redis 7.0's addReplyDouble does ("%.17g", inf, -inf, and
+// glibc's nan/-nan).
 func AppendDouble(dst []byte, f float64) []byte {
 	switch {
+	case math.IsNaN(f) && math.Signbit(f):
+		return append(dst, "-nan"...)
+	case math.IsNaN(f):
+		return append(dst, "nan"...)
 	case math.IsInf(f, 1):
 		return append(dst, "inf"...)
 	case math.IsInf(f, -1):

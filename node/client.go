@@ -98,20 +98,20 @@ func (s *Server) newClient(nc net.Conn) *Client {
 // that arrived in one read are written together, once the pipeline is drained.
 func (c *Client) serve() {
 	defer c.close()
+	eof := false
 	for {
 		c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
 		c.rd.Authenticated = c.authenticated
 		args, err := c.rd.Parse()
 		if err == clientproto.ErrIncomplete {
-			if !c.flush() {
+			if !c.flush() || eof {
 				return
 			}
 			n := c.rd.Buffered()
-			err = c.rd.Fill(c.nc)
+			// Commands that arrived together with EOF still run, as Redis runs a query
+			// buffer before noticing the closed connection.
+			eof = c.rd.Fill(c.nc) != nil
 			c.srv.stats.netInputBytes.Add(int64(c.rd.Buffered() - n))
-			if err != nil {
-				return
-			}
 			continue
 		}
 		if err != nil {
