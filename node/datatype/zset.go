@@ -1,0 +1,919 @@
+package datatype
+
+import (
+	"errors"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+
+	"github.com/rcnode/rcnode/node/numconv"
+)
+
+// ZSet is a sorted set: a map from member to skiplist node for O(1) ZSCORE, and a skiplist
+// with spans (Redis's zskiplist) ordered by (score, member bytes) for O(log n) ranks, rank
+// ranges and score/lex range starts. Equal scores order by member, byte-wise; -0 and 0 are
+// the same score.
+//
+// Redis keeps small sorted sets (at most zset-max-listpack-entries members, none longer
+// than zset-max-listpack-value bytes) as a listpack and the rest as a skiplist. The order is
+// the same, so here only the reported encoding follows those rules, plus the lex-range
+// algorithms, which in Redis scan a listpack linearly but descend a skiplist: the results
+// differ only for lex ranges over members with different scores, which Redis leaves
+// unspecified, and each encoding reproduces its own algorithm.
+//
+// The zero value is an empty listpack-encoded sorted set.
+type ZSet struct {
+	dict     map[string]*zNode
+	nodes    []*zNode // every node once, densely, for O(1) random picks and ZSCAN
+	header   *zNode
+	tail     *zNode
+	length   int
+	level    int
+	skiplist bool
+}
+
+const zslMaxLevel = 32 // ZSKIPLIST_MAXLEVEL; levels are drawn with p = 1/4 (ZSKIPLIST_P)
+
+type zLevel struct {
+	forward *zNode
+	span    int
+}
+
+type zNode struct {
+	member   string
+	score    float64
+	backward *zNode
+	pos      int // index in ZSet.nodes
+	level    []zLevel
+}
+
+// Nodes of the common heights carry their levels in the same allocation (3 in 4 nodes
+// have one level, 15 in 16 at most two).
+type (
+	zNode1 struct {
+		zNode
+		l [1]zLevel
+	}
+	zNode2 struct {
+		zNode
+		l [2]zLevel
+	}
+	zNode4 struct {
+		zNode
+		l [4]zLevel
+	}
+)
+
+func newZNode(level int, score float64, member string) *zNode {
+	var n *zNode
+	switch {
+	case level == 1:
+		x := &zNode1{}
+		x.level = x.l[:]
+		n = &x.zNode
+	case level == 2:
+		x := &zNode2{}
+		x.level = x.l[:]
+		n = &x.zNode
+	case level <= 4:
+		x := &zNode4{}
+		x.level = x.l[:level]
+		n = &x.zNode
+	default:
+		n = &zNode{level: make([]zLevel, level)}
+	}
+	n.member, n.score = member, score
+	return n
+}
+
+// randomLevel returns 1 + the number of trailing zero bit pairs of a random word: level k+1
+// with probability (1/4)^k, capped at 32. Not injected: levels change performance only
+// (and the unspecified mixed-score lex results of the skiplist encoding).
+func randomLevel() int {
+	return 1 + bits.TrailingZeros64(rand.Uint64()|1<<63)/2
+}
+
+func (z *ZSet) init() {
+	if z.header == nil {
+		z.header = newZNode(zslMaxLevel, 0, "")
+		z.level = 1
+		z.dict = make(map[string]*zNode)
+	}
+}
+
+// less reports whether node n sorts before (score, member).
+func (n *zNode) less(score float64, member string) bool {
+	return n.score < score || (n.score == score && n.member < member)
+}
+
+func (z *ZSet) insert(score float64, member string) *zNode {
+	var update [zslMaxLevel]*zNode
+	var rank [zslMaxLevel]int
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		if i != z.level-1 {
+			rank[i] = rank[i+1]
+		}
+		for f := x.level[i].forward; f != nil && f.less(score, member); f = x.level[i].forward {
+			rank[i] += x.level[i].span
+			x = f
+		}
+		update[i] = x
+	}
+	lvl := randomLevel()
+	if lvl > z.level {
+		for i := z.level; i < lvl; i++ {
+			rank[i] = 0
+			update[i] = z.header
+			update[i].level[i].span = z.length
+		}
+		z.level = lvl
+	}
+	x = newZNode(lvl, score, member)
+	for i := 0; i < lvl; i++ {
+		x.level[i].forward = update[i].level[i].forward
+		update[i].level[i].forward = x
+		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
+		update[i].level[i].span = rank[0] - rank[i] + 1
+	}
+	for i := lvl; i < z.level; i++ {
+		update[i].level[i].span++
+	}
+	if update[0] != z.header {
+		x.backward = update[0]
+	}
+	if f := x.level[0].forward; f != nil {
+		f.backward = x
+	} else {
+		z.tail = x
+	}
+	z.length++
+	return x
+}
+
+// updateFor fills update with the rightmost node before (score, member) at every level.
+func (z *ZSet) updateFor(score float64, member string, update *[zslMaxLevel]*zNode) {
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for f := x.level[i].forward; f != nil && f.less(score, member); f = x.level[i].forward {
+			x = f
+		}
+		update[i] = x
+	}
+}
+
+func (z *ZSet) unlink(x *zNode, update *[zslMaxLevel]*zNode) {
+	for i := 0; i < z.level; i++ {
+		if update[i].level[i].forward == x {
+			update[i].level[i].span += x.level[i].span - 1
+			update[i].level[i].forward = x.level[i].forward
+		} else {
+			update[i].level[i].span--
+		}
+	}
+	if f := x.level[0].forward; f != nil {
+		f.backward = x.backward
+	} else {
+		z.tail = x.backward
+	}
+	for z.level > 1 && z.header.level[z.level-1].forward == nil {
+		z.level--
+	}
+	z.length--
+}
+
+func (z *ZSet) deleteNode(x *zNode) {
+	var update [zslMaxLevel]*zNode
+	z.updateFor(x.score, x.member, &update)
+	z.unlink(x, &update)
+	z.forget(x)
+	z.maybeRelease()
+}
+
+// forget removes an unlinked node from the dict and the dense node array (moving the last
+// node into its slot).
+func (z *ZSet) forget(x *zNode) {
+	delete(z.dict, x.member)
+	last := len(z.nodes) - 1
+	if x.pos != last {
+		m := z.nodes[last]
+		z.nodes[x.pos] = m
+		m.pos = x.pos
+	}
+	z.nodes[last] = nil
+	z.nodes = z.nodes[:last]
+	if c := cap(z.nodes); c > 64 && len(z.nodes) < c/4 {
+		z.nodes = append(make([]*zNode, 0, c/2), z.nodes...)
+	}
+}
+
+func (z *ZSet) maybeRelease() {
+	if z.length == 0 {
+		skiplist := z.skiplist
+		*z = ZSet{skiplist: skiplist}
+	}
+}
+
+// rankOf returns the 1-based rank of node n.
+func (z *ZSet) rankOf(n *zNode) int {
+	rank := 0
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for f := x.level[i].forward; f != nil && (f.score < n.score || (f.score == n.score && f.member <= n.member)); f = x.level[i].forward {
+			rank += x.level[i].span
+			x = f
+		}
+		if x == n {
+			return rank
+		}
+	}
+	return 0 // not reached for a member of the set
+}
+
+// byRank returns the node of 1-based rank r (1 <= r <= length).
+func (z *ZSet) byRank(r int) *zNode {
+	traversed := 0
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && traversed+x.level[i].span <= r {
+			traversed += x.level[i].span
+			x = x.level[i].forward
+		}
+		if traversed == r {
+			return x
+		}
+	}
+	return nil
+}
+
+func (z *ZSet) first() *zNode {
+	if z.header == nil {
+		return nil
+	}
+	return z.header.level[0].forward
+}
+
+// Encoding returns "listpack" or "skiplist" (OBJECT ENCODING).
+func (z *ZSet) Encoding() string {
+	if z.skiplist {
+		return EncSkiplist
+	}
+	return EncListpack
+}
+
+// UseSkiplist makes the set report the skiplist encoding, as Redis's createZsetObject does
+// for ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE results and for ZRANGESTORE results longer than
+// zset-max-listpack-entries.
+func (z *ZSet) UseSkiplist() { z.skiplist = true }
+
+// ConvertToListpackIfNeeded reports the listpack encoding again when the set is small
+// enough (zsetConvertToListpackIfNeeded, run on the result of ZUNIONSTORE and friends):
+// at most lim.MaxEntries members, none longer than lim.MaxValue.
+func (z *ZSet) ConvertToListpackIfNeeded(lim Limits) {
+	if !z.skiplist || z.length > lim.MaxEntries {
+		return
+	}
+	for x := z.first(); x != nil; x = x.level[0].forward {
+		if len(x.member) > lim.MaxValue {
+			return
+		}
+	}
+	z.skiplist = false
+	for x := z.first(); x != nil; x = x.level[0].forward {
+		x.score = z.stored(x.score) // -0 does not survive the listpack
+	}
+}
+
+// Len returns the number of members (ZCARD).
+func (z *ZSet) Len() int { return z.length }
+
+// Score returns member's score (ZSCORE).
+func (z *ZSet) Score(member []byte) (float64, bool) {
+	if n, ok := z.dict[string(member)]; ok {
+		return n.score, true
+	}
+	return 0, false
+}
+
+// ZAddFlags are ZADD's options. CH only changes what the command replies, so it is not
+// here: the reply counts Added (plus Updated with CH).
+type ZAddFlags uint8
+
+const (
+	ZAddNX   ZAddFlags = 1 << iota // only add new members
+	ZAddXX                         // only update existing members
+	ZAddGT                         // only update when the new score is greater
+	ZAddLT                         // only update when the new score is less
+	ZAddIncr                       // add score to the current one (ZINCRBY, ZADD INCR)
+)
+
+// ZAddResult says what Add did.
+type ZAddResult struct {
+	Added   bool    // the member is new
+	Updated bool    // an existing member's score changed
+	NoOp    bool    // NX, XX, GT or LT prevented the operation (ZADD INCR then replies nil)
+	Score   float64 // the member's score afterwards (when not NoOp)
+}
+
+// ErrNaN is returned when the score, or the score after INCR, is NaN. The message is the
+// text of Redis's error reply without the "ERR " prefix.
+var ErrNaN = errors.New("resulting score is not a number (NaN)")
+
+// Add adds member with score, or updates it, with ZADD's semantics (zsetAdd): NX and XX
+// decide between adding and updating, INCR adds score to the current score, and GT/LT
+// then keep the update only if the (incremented) score is greater/less than the current
+// one; new members are always added whatever GT/LT say. Setting an equal score (0 vs -0
+// included) is not an update and keeps the stored score. Adding a member to a listpack set
+// converts it to a skiplist when the count would exceed lim.MaxEntries or the member is
+// longer than lim.MaxValue. A listpack set stores -0 as 0 (ZSCORE then says "0"), a
+// skiplist keeps it.
+func (z *ZSet) Add(member []byte, score float64, flags ZAddFlags, lim Limits) (ZAddResult, error) {
+	if math.IsNaN(score) {
+		return ZAddResult{}, ErrNaN
+	}
+	if n, ok := z.dict[string(member)]; ok {
+		if flags&ZAddNX != 0 {
+			return ZAddResult{NoOp: true}, nil
+		}
+		cur := n.score
+		if flags&ZAddIncr != 0 {
+			score += cur
+			if math.IsNaN(score) {
+				return ZAddResult{}, ErrNaN
+			}
+		}
+		if (flags&ZAddLT != 0 && score >= cur) || (flags&ZAddGT != 0 && score <= cur) {
+			return ZAddResult{NoOp: true}, nil
+		}
+		if score == cur {
+			return ZAddResult{Score: score}, nil // 0 vs -0: the stored score stays
+		}
+		z.updateScore(n, z.stored(score))
+		return ZAddResult{Updated: true, Score: score}, nil
+	}
+	if flags&ZAddXX != 0 {
+		return ZAddResult{NoOp: true}, nil
+	}
+	if !z.skiplist && (z.length+1 > lim.MaxEntries || len(member) > lim.MaxValue) {
+		z.skiplist = true
+	}
+	z.init()
+	m := string(member)
+	n := z.insert(z.stored(score), m)
+	n.pos = len(z.nodes)
+	z.nodes = append(z.nodes, n)
+	z.dict[m] = n
+	return ZAddResult{Added: true, Score: score}, nil
+}
+
+// stored is the score as the encoding keeps it: a listpack stores integral scores as
+// integers (zzlInsertAt, double2ll), so -0 becomes 0 there. The reply to ZINCRBY/ZADD INCR
+// still shows the computed -0, as in Redis.
+func (z *ZSet) stored(score float64) float64 {
+	if score == 0 && !z.skiplist {
+		return 0
+	}
+	return score
+}
+
+// updateScore moves node n to newScore, in place when its neighbours allow (Redis's
+// zslUpdateScore), else by unlinking and re-inserting.
+func (z *ZSet) updateScore(n *zNode, newScore float64) {
+	if (n.backward == nil || n.backward.score < newScore) &&
+		(n.level[0].forward == nil || n.level[0].forward.score > newScore) {
+		n.score = newScore
+		return
+	}
+	var update [zslMaxLevel]*zNode
+	z.updateFor(n.score, n.member, &update)
+	z.unlink(n, &update)
+	nn := z.insert(newScore, n.member)
+	nn.pos = n.pos // keep the slot: ZSCAN's guarantee depends on it
+	z.nodes[nn.pos] = nn
+	z.dict[n.member] = nn
+}
+
+// Remove deletes member and reports whether it was there (ZREM).
+func (z *ZSet) Remove(member []byte) bool {
+	n, ok := z.dict[string(member)]
+	if !ok {
+		return false
+	}
+	z.deleteNode(n)
+	return true
+}
+
+// Rank returns member's 0-based rank, from the lowest score, or from the highest when
+// reverse is true (ZRANK, ZREVRANK).
+func (z *ZSet) Rank(member []byte, reverse bool) (int, bool) {
+	n, ok := z.dict[string(member)]
+	if !ok {
+		return 0, false
+	}
+	r := z.rankOf(n) - 1
+	if reverse {
+		r = z.length - 1 - r
+	}
+	return r, true
+}
+
+// ByRank returns the member and score at 0-based rank r (0 <= r < Len).
+func (z *ZSet) ByRank(r int) (member string, score float64) {
+	n := z.byRank(r + 1)
+	return n.member, n.score
+}
+
+// ForEach calls fn with every member and score in order, stopping when fn returns false.
+// fn must not modify the set.
+func (z *ZSet) ForEach(fn func(member string, score float64) bool) {
+	for x := z.first(); x != nil; x = x.level[0].forward {
+		if !fn(x.member, x.score) {
+			return
+		}
+	}
+}
+
+// RangeByRank calls fn with the members of 0-based ranks lo..hi-1, as NormalizeRange
+// returns them for ZRANGE start stop; with reverse, ranks count from the highest score
+// (ZREVRANGE, ZRANGE REV) and members come highest first.
+func (z *ZSet) RangeByRank(lo, hi int, reverse bool, fn func(member string, score float64)) {
+	lo, hi = max(lo, 0), min(hi, z.length)
+	if lo >= hi {
+		return
+	}
+	if reverse {
+		for x, k := z.byRank(z.length-lo), hi-lo; k > 0; x, k = x.backward, k-1 {
+			fn(x.member, x.score)
+		}
+		return
+	}
+	for x, k := z.byRank(lo+1), hi-lo; k > 0; x, k = x.level[0].forward, k-1 {
+		fn(x.member, x.score)
+	}
+}
+
+// ScoreRange is a ZRANGEBYSCORE-style interval (from numconv.ParseRangeBound).
+type ScoreRange struct {
+	Min, Max     float64
+	MinEx, MaxEx bool
+}
+
+func (r *ScoreRange) gteMin(v float64) bool {
+	if r.MinEx {
+		return v > r.Min
+	}
+	return v >= r.Min
+}
+
+func (r *ScoreRange) lteMax(v float64) bool {
+	if r.MaxEx {
+		return v < r.Max
+	}
+	return v <= r.Max
+}
+
+// Contains reports whether v is inside the range.
+func (r ScoreRange) Contains(v float64) bool { return r.gteMin(v) && r.lteMax(v) }
+
+func (r *ScoreRange) empty() bool {
+	return r.Min > r.Max || (r.Min == r.Max && (r.MinEx || r.MaxEx))
+}
+
+// inRange is zslIsInRange: the range is not empty and overlaps the set's scores.
+func (z *ZSet) inRange(r *ScoreRange) bool {
+	if r.empty() || z.length == 0 {
+		return false
+	}
+	return r.gteMin(z.tail.score) && r.lteMax(z.first().score)
+}
+
+func (z *ZSet) firstInRange(r *ScoreRange) *zNode {
+	if !z.inRange(r) {
+		return nil
+	}
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for f := x.level[i].forward; f != nil && !r.gteMin(f.score); f = x.level[i].forward {
+			x = f
+		}
+	}
+	x = x.level[0].forward
+	if !r.lteMax(x.score) {
+		return nil
+	}
+	return x
+}
+
+func (z *ZSet) lastInRange(r *ScoreRange) *zNode {
+	if !z.inRange(r) {
+		return nil
+	}
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for f := x.level[i].forward; f != nil && r.lteMax(f.score); f = x.level[i].forward {
+			x = f
+		}
+	}
+	if !r.gteMin(x.score) {
+		return nil
+	}
+	return x
+}
+
+// RangeByScore calls fn with the members whose score is in r, lowest first, or highest
+// first with reverse (ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGE BYSCORE), after skipping
+// offset of them and stopping after limit (limit < 0: no limit; offset < 0: nothing), and
+// returns how many it emitted.
+func (z *ZSet) RangeByScore(r ScoreRange, reverse bool, offset, limit int64, fn func(member string, score float64)) int {
+	if offset < 0 || (offset > 0 && offset >= int64(z.length)) {
+		return 0
+	}
+	var x *zNode
+	if reverse {
+		x = z.lastInRange(&r)
+	} else {
+		x = z.firstInRange(&r)
+	}
+	x = skip(x, offset, reverse)
+	n := 0
+	for ; x != nil && limit != 0; limit-- {
+		if (reverse && !r.gteMin(x.score)) || (!reverse && !r.lteMax(x.score)) {
+			break
+		}
+		fn(x.member, x.score)
+		n++
+		x = next(x, reverse)
+	}
+	return n
+}
+
+func next(x *zNode, reverse bool) *zNode {
+	if reverse {
+		return x.backward
+	}
+	return x.level[0].forward
+}
+
+// skip moves offset nodes on without checking any range (as Redis's LIMIT does).
+func skip(x *zNode, offset int64, reverse bool) *zNode {
+	for ; x != nil && offset > 0; offset-- {
+		x = next(x, reverse)
+	}
+	return x
+}
+
+// CountByScore returns how many scores are in r (ZCOUNT).
+func (z *ZSet) CountByScore(r ScoreRange) int {
+	f := z.firstInRange(&r)
+	if f == nil {
+		return 0
+	}
+	count := z.length - (z.rankOf(f) - 1)
+	if l := z.lastInRange(&r); l != nil {
+		count -= z.length - z.rankOf(l)
+	}
+	return count
+}
+
+// LexRange is a ZRANGEBYLEX-style interval (from numconv.ParseLexBound).
+type LexRange struct {
+	Min, Max numconv.LexBound
+}
+
+// lexSpec is a LexRange with its bounds copied into strings once.
+type lexSpec struct {
+	minInf, maxInf int8
+	min, max       string
+	minEx, maxEx   bool
+}
+
+func (r *LexRange) spec() lexSpec {
+	return lexSpec{
+		minInf: r.Min.Inf, maxInf: r.Max.Inf,
+		min: string(r.Min.Value), max: string(r.Max.Value),
+		minEx: r.Min.Exclusive, maxEx: r.Max.Exclusive,
+	}
+}
+
+// cmpBound compares a member with a bound as Redis's sdscmplex does: "-" is below and "+"
+// above every member.
+func cmpBound(v string, inf int8, b string) int {
+	switch {
+	case inf < 0:
+		return 1
+	case inf > 0:
+		return -1
+	case v < b:
+		return -1
+	case v > b:
+		return 1
+	}
+	return 0
+}
+
+func (s *lexSpec) gteMin(v string) bool {
+	c := cmpBound(v, s.minInf, s.min)
+	if s.minEx {
+		return c > 0
+	}
+	return c >= 0
+}
+
+func (s *lexSpec) lteMax(v string) bool {
+	c := cmpBound(v, s.maxInf, s.max)
+	if s.maxEx {
+		return c < 0
+	}
+	return c <= 0
+}
+
+func (s *lexSpec) empty() bool {
+	var c int
+	switch {
+	case s.minInf != 0 && s.minInf == s.maxInf:
+		c = 0 // the same shared object
+	case s.minInf < 0 || s.maxInf > 0:
+		c = -1
+	case s.minInf > 0 || s.maxInf < 0:
+		c = 1
+	case s.min < s.max:
+		c = -1
+	case s.min > s.max:
+		c = 1
+	}
+	return c > 0 || (c == 0 && (s.minEx || s.maxEx))
+}
+
+// inLexRange is zslIsInLexRange / zzlIsInLexRange.
+func (z *ZSet) inLexRange(s *lexSpec) bool {
+	if s.empty() || z.length == 0 {
+		return false
+	}
+	return s.gteMin(z.tail.member) && s.lteMax(z.first().member)
+}
+
+func (z *ZSet) firstInLexRange(s *lexSpec) *zNode {
+	if !z.inLexRange(s) {
+		return nil
+	}
+	var x *zNode
+	if !z.skiplist {
+		// zzlFirstInLexRange: the first member >= min, scanning from the head.
+		for x = z.first(); x != nil && !s.gteMin(x.member); x = x.level[0].forward {
+		}
+		if x == nil {
+			return nil
+		}
+	} else {
+		x = z.header
+		for i := z.level - 1; i >= 0; i-- {
+			for f := x.level[i].forward; f != nil && !s.gteMin(f.member); f = x.level[i].forward {
+				x = f
+			}
+		}
+		x = x.level[0].forward
+	}
+	if !s.lteMax(x.member) {
+		return nil
+	}
+	return x
+}
+
+func (z *ZSet) lastInLexRange(s *lexSpec) *zNode {
+	if !z.inLexRange(s) {
+		return nil
+	}
+	var x *zNode
+	if !z.skiplist {
+		// zzlLastInLexRange: the last member <= max, scanning from the tail.
+		for x = z.tail; x != nil && !s.lteMax(x.member); x = x.backward {
+		}
+		if x == nil {
+			return nil
+		}
+	} else {
+		x = z.header
+		for i := z.level - 1; i >= 0; i-- {
+			for f := x.level[i].forward; f != nil && s.lteMax(f.member); f = x.level[i].forward {
+				x = f
+			}
+		}
+	}
+	if !s.gteMin(x.member) {
+		return nil
+	}
+	return x
+}
+
+// RangeByLex calls fn with the members in r, in order or reversed (ZRANGEBYLEX,
+// ZREVRANGEBYLEX, ZRANGE BYLEX), with LIMIT offset and limit as RangeByScore, and returns how
+// many it emitted. Meaningful when all scores are equal, as in Redis.
+func (z *ZSet) RangeByLex(r LexRange, reverse bool, offset, limit int64, fn func(member string, score float64)) int {
+	if offset < 0 {
+		return 0
+	}
+	s := r.spec()
+	var x *zNode
+	if reverse {
+		x = z.lastInLexRange(&s)
+	} else {
+		x = z.firstInLexRange(&s)
+	}
+	x = skip(x, offset, reverse)
+	n := 0
+	for ; x != nil && limit != 0; limit-- {
+		if (reverse && !s.gteMin(x.member)) || (!reverse && !s.lteMax(x.member)) {
+			break
+		}
+		fn(x.member, x.score)
+		n++
+		x = next(x, reverse)
+	}
+	return n
+}
+
+// CountByLex returns how many members are in r (ZLEXCOUNT).
+func (z *ZSet) CountByLex(r LexRange) int {
+	s := r.spec()
+	f := z.firstInLexRange(&s)
+	if f == nil {
+		return 0
+	}
+	if !z.skiplist {
+		n := 0
+		for ; f != nil && s.lteMax(f.member); f = f.level[0].forward {
+			n++
+		}
+		return n
+	}
+	count := z.length - (z.rankOf(f) - 1)
+	if l := z.lastInLexRange(&s); l != nil {
+		count -= z.length - z.rankOf(l)
+	}
+	return count
+}
+
+// deleteFrom unlinks nodes starting at the successor of update[0] while keep says so, and
+// returns how many it deleted.
+func (z *ZSet) deleteFrom(update *[zslMaxLevel]*zNode, more func(x *zNode) bool) int {
+	removed := 0
+	x := update[0].level[0].forward
+	for x != nil && more(x) {
+		nx := x.level[0].forward
+		z.unlink(x, update)
+		z.forget(x)
+		removed++
+		x = nx
+	}
+	z.maybeRelease()
+	return removed
+}
+
+// RemoveRangeByRank deletes the members of 0-based ranks lo..hi-1 (ZREMRANGEBYRANK, with
+// NormalizeRange) and returns how many it deleted.
+func (z *ZSet) RemoveRangeByRank(lo, hi int) int {
+	lo, hi = max(lo, 0), min(hi, z.length)
+	if lo >= hi {
+		return 0
+	}
+	var update [zslMaxLevel]*zNode
+	traversed := 0
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for x.level[i].forward != nil && traversed+x.level[i].span <= lo {
+			traversed += x.level[i].span
+			x = x.level[i].forward
+		}
+		update[i] = x
+	}
+	k := hi - lo
+	return z.deleteFrom(&update, func(*zNode) bool { k--; return k >= 0 })
+}
+
+// RemoveRangeByScore deletes the members whose score is in r (ZREMRANGEBYSCORE) and returns
+// how many it deleted.
+func (z *ZSet) RemoveRangeByScore(r ScoreRange) int {
+	if z.length == 0 {
+		return 0
+	}
+	var update [zslMaxLevel]*zNode
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for f := x.level[i].forward; f != nil && !r.gteMin(f.score); f = x.level[i].forward {
+			x = f
+		}
+		update[i] = x
+	}
+	return z.deleteFrom(&update, func(x *zNode) bool { return r.lteMax(x.score) })
+}
+
+// RemoveRangeByLex deletes the members in r (ZREMRANGEBYLEX) and returns how many it
+// deleted.
+func (z *ZSet) RemoveRangeByLex(r LexRange) int {
+	if z.length == 0 {
+		return 0
+	}
+	s := r.spec()
+	var update [zslMaxLevel]*zNode
+	if !z.skiplist {
+		// zzlDeleteRangeByLex starts at zzlFirstInLexRange.
+		f := z.firstInLexRange(&s)
+		if f == nil {
+			return 0
+		}
+		z.updateFor(f.score, f.member, &update)
+	} else {
+		// zslDeleteRangeByLex descends without the range pre-check.
+		x := z.header
+		for i := z.level - 1; i >= 0; i-- {
+			for f := x.level[i].forward; f != nil && !s.gteMin(f.member); f = x.level[i].forward {
+				x = f
+			}
+			update[i] = x
+		}
+	}
+	return z.deleteFrom(&update, func(x *zNode) bool { return s.lteMax(x.member) })
+}
+
+// PopMin removes up to count members with the lowest scores, calling fn with each, lowest
+// first (ZPOPMIN, BZPOPMIN, ZMPOP MIN), and returns how many it removed.
+func (z *ZSet) PopMin(count int, fn func(member string, score float64)) int {
+	n := 0
+	for ; n < count && z.length > 0; n++ {
+		x := z.first()
+		fn(x.member, x.score)
+		z.deleteNode(x)
+	}
+	return n
+}
+
+// PopMax removes up to count members with the highest scores, calling fn with each, highest
+// first (ZPOPMAX, BZPOPMAX, ZMPOP MAX), and returns how many it removed.
+func (z *ZSet) PopMax(count int, fn func(member string, score float64)) int {
+	n := 0
+	for ; n < count && z.length > 0; n++ {
+		x := z.tail
+		fn(x.member, x.score)
+		z.deleteNode(x)
+	}
+	return n
+}
+
+// Random returns a uniformly random member and its score (ZRANDMEMBER without count). The
+// set must not be empty.
+func (z *ZSet) Random(rnd Rand) (member string, score float64) {
+	x := z.nodes[rnd(len(z.nodes))]
+	return x.member, x.score
+}
+
+// RandomMembers calls fn with random members as ZRANDMEMBER with a count does: count < 0
+// picks -count members independently (repeats possible); count >= Len returns the whole
+// set from the highest score down (Redis walks it from the tail); otherwise count distinct
+// members, in order for a listpack set (Redis samples those in order) and in random order
+// for a skiplist.
+func (z *ZSet) RandomMembers(count int64, rnd Rand, fn func(member string, score float64)) {
+	n := z.length
+	switch {
+	case n == 0 || count == 0:
+	case count < 0:
+		for ; count < 0; count++ {
+			fn(z.Random(rnd))
+		}
+	case count >= int64(n):
+		// Redis walks the set with zuiInitIterator, which starts at the tail.
+		for x := z.tail; x != nil; x = x.backward {
+			fn(x.member, x.score)
+		}
+	case !z.skiplist:
+		need := int(count)
+		i := 0
+		for x := z.first(); x != nil && need > 0; x, i = x.level[0].forward, i+1 {
+			if rnd(n-i) < need {
+				fn(x.member, x.score)
+				need--
+			}
+		}
+	default:
+		sampleIndexes(n, int(count), rnd, func(i int) { fn(z.nodes[i].member, z.nodes[i].score) })
+	}
+}
+
+// Scan visits members for ZSCAN: a listpack set is returned whole, in order, with cursor 0;
+// a skiplist set about count members per call, in no particular order, with a cursor that
+// guarantees every member present throughout (even if its score changes) is returned at
+// least once.
+func (z *ZSet) Scan(cursor uint64, count int, fn func(member string, score float64)) uint64 {
+	if !z.skiplist {
+		z.ForEach(func(m string, s float64) bool { fn(m, s); return true })
+		return 0
+	}
+	c := uint64(len(z.nodes))
+	if cursor != 0 && cursor < c {
+		c = cursor
+	}
+	for count = max(count, 1); c > 0 && count > 0; count-- {
+		c--
+		fn(z.nodes[c].member, z.nodes[c].score)
+	}
+	return c
+}
