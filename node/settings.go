@@ -31,7 +31,7 @@ func DefaultSettings() *Settings {
 		ProtectedMode:          true,
 		LogLevel:               "notice",
 		EnableDebugCommand:     "no",
-		HashMaxListpackEntries: 128,
+		HashMaxListpackEntries: 512,
 		HashMaxListpackValue:   64,
 		SetMaxIntsetEntries:    512,
 		ZsetMaxListpackEntries: 128,
@@ -45,6 +45,8 @@ func DefaultSettings() *Settings {
 // Configurator is the configuration store CONFIG GET/SET/REWRITE delegate to.
 type Configurator interface {
 	Get(patterns ...string) [][2]string
-	Set(pairs [][2]string) error
+	// Set applies CONFIG SET; local tells whether the client is on loopback (for
+	// enable-protected-configs local).
+	Set(pairs [][2]string, local bool) error
 	Rewrite() error
 }

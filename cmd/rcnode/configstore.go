@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"sync"
 
 	"github.com/rcnode/rcnode/node"
@@ -15,7 +16,17 @@ type configStore struct {
 	srv *node.Server
 }
 
-func newConfigStore(cfg *config.Config) *configStore { return &configStore{cfg: cfg} }
+func newConfigStore(cfg *config.Config) *configStore {
+	s := &configStore{cfg: cfg}
+	cfg.OnApply(func(name string) error {
+		// Redis chdir()s to "dir" so relative file names follow it.
+		if name == "dir" {
+			return os.Chdir(cfg.Dir)
+		}
+		return nil
+	})
+	return s
+}
 
 // attach makes later changes reach srv.
 func (s *configStore) attach(srv *node.Server) {
@@ -52,10 +63,10 @@ func (s *configStore) Get(patterns ...string) [][2]string {
 	return s.cfg.Get(patterns...)
 }
 
-func (s *configStore) Set(pairs [][2]string) error {
+func (s *configStore) Set(pairs [][2]string, local bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.cfg.Set(pairs); err != nil {
+	if err := s.cfg.SetFrom(pairs, local); err != nil {
 		return err
 	}
 	if s.srv != nil {
