@@ -1,0 +1,611 @@
+package node
+
+import (
+	"math"
+	"strconv"
+	"sync"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/datatype"
+	"github.com/rcnode/rcnode/node/glob"
+	"github.com/rcnode/rcnode/node/numconv"
+)
+
+// Sorted set commands (t_zset.c). This file holds the single-member commands, the pops,
+// ZRANDMEMBER and ZSCAN; cmd_zsets_range.go the range commands; cmd_zsets_setops.go
+// ZUNION/ZINTER/ZDIFF and their STORE and CARD forms.
+
+func init() {
+	register("zadd", func(c *Client, a [][]byte) { zaddGeneric(c, a, 0) })
+	register("zincrby", func(c *Client, a [][]byte) { zaddGeneric(c, a, datatype.ZAddIncr) })
+	register("zrem", cmdZRem)
+	register("zcard", cmdZCard)
+	register("zscore", cmdZScore)
+	register("zmscore", cmdZMScore)
+	register("zrank", func(c *Client, a [][]byte) { zrankGeneric(c, a, false) })
+	register("zrevrank", func(c *Client, a [][]byte) { zrankGeneric(c, a, true) })
+	register("zpopmin", func(c *Client, a [][]byte) { zpopMinMax(c, a, false) })
+	register("zpopmax", func(c *Client, a [][]byte) { zpopMinMax(c, a, true) })
+	register("zmpop", cmdZMPop)
+	register("zrandmember", cmdZRandMember)
+	register("zscan", cmdZScan)
+}
+
+const (
+	errZNaN           = "ERR resulting score is not a number (NaN)"
+	errZNotFloatRange = "ERR min or max is not a float"
+	errZNotLexRange   = "ERR min or max not valid string range item"
+)
+
+// cloneZSet deep-copies a sorted set for COPY, keeping its encoding.
+func cloneZSet(z *datatype.ZSet) *datatype.ZSet { return z.Dup() }
+
+// zArgIs reports whether b equals lower (an ASCII lower-case word) ignoring case, as
+// Redis's strcasecmp on an option does.
+func zArgIs(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// zpair is one member and its score in a reply being assembled.
+type zpair struct {
+	m string
+	s float64
+}
+
+// zpairPool recycles the scratch slices of replies whose length is known only at the end.
+var zpairPool = sync.Pool{New: func() any { s := make([]zpair, 0, 64); return &s }}
+
+func getZPairs() *[]zpair { return zpairPool.Get().(*[]zpair) }
+
+func putZPairs(p *[]zpair) {
+	if cap(*p) > 4096 {
+		return
+	}
+	clear(*p)
+	*p = (*p)[:0]
+	zpairPool.Put(p)
+}
+
+// zreplyHeader writes the array header of a reply of n members, WITHSCORES or not: a flat
+// array of 2n in RESP2, an array of n [member, score] pairs in RESP3.
+func (c *Client) zreplyHeader(n int, withScores bool) {
+	if withScores && c.w.Proto < 3 {
+		c.w.Array(2 * n)
+		return
+	}
+	c.w.Array(n)
+}
+
+// zreplyItem writes one member of such a reply.
+func (c *Client) zreplyItem(m string, s float64, withScores bool) {
+	if !withScores {
+		c.w.BulkString(m)
+		return
+	}
+	if c.w.Proto >= 3 {
+		c.w.Array(2)
+	}
+	c.w.BulkString(m)
+	c.w.Double(s)
+}
+
+func (c *Client) zreplyPairs(items []zpair, withScores bool) {
+	c.zreplyHeader(len(items), withScores)
+	for _, it := range items {
+		c.zreplyItem(it.m, it.s, withScores)
+	}
+}
+
+// zaddGeneric is ZADD and ZINCRBY (zaddGenericCommand): ZINCRBY is ZADD with INCR preset, and
+// it parses options from the same position, so "ZINCRBY key nx member" is a syntax error.
+func zaddGeneric(c *Client, args [][]byte, flags datatype.ZAddFlags) {
+	key := args[1]
+	ch := false
+	idx := 2
+options:
+	for ; idx < len(args); idx++ {
+		a := args[idx]
+		switch {
+		case zArgIs(a, "nx"):
+			flags |= datatype.ZAddNX
+		case zArgIs(a, "xx"):
+			flags |= datatype.ZAddXX
+		case zArgIs(a, "ch"):
+			ch = true
+		case zArgIs(a, "incr"):
+			flags |= datatype.ZAddIncr
+		case zArgIs(a, "gt"):
+			flags |= datatype.ZAddGT
+		case zArgIs(a, "lt"):
+			flags |= datatype.ZAddLT
+		default:
+			break options
+		}
+	}
+	incr := flags&datatype.ZAddIncr != 0
+	nx := flags&datatype.ZAddNX != 0
+	xx := flags&datatype.ZAddXX != 0
+	gt := flags&datatype.ZAddGT != 0
+	lt := flags&datatype.ZAddLT != 0
+
+	elements := len(args) - idx
+	if elements%2 != 0 || elements == 0 {
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	elements /= 2
+	if nx && xx {
+		c.w.Error("ERR XX and NX options at the same time are not compatible")
+		return
+	}
+	if (gt && nx) || (lt && nx) || (gt && lt) {
+		c.w.Error("ERR GT, LT, and/or NX options at the same time are not compatible")
+		return
+	}
+	if incr && elements > 1 {
+		c.w.Error("ERR INCR option supports a single increment-element pair")
+		return
+	}
+	// Every score is parsed before anything changes: the command runs fully or not at all.
+	var buf [8]float64
+	scores := buf[:0]
+	if elements > len(buf) {
+		scores = make([]float64, 0, elements)
+	}
+	for j := 0; j < elements; j++ {
+		s, ok := numconv.ParseScore(args[idx+2*j])
+		if !ok {
+			c.w.Error(clientproto.ErrNotFloat)
+			return
+		}
+		scores = append(scores, s)
+	}
+
+	z, ok := typed[*datatype.ZSet](c, key, false)
+	if !ok {
+		return
+	}
+	added, updated, processed := 0, 0, 0
+	var score float64
+	if z != nil || !xx {
+		if z == nil {
+			z = &datatype.ZSet{}
+			c.db.Set(key, z)
+		}
+		lim := c.zsetLimits()
+		for j := 0; j < elements; j++ {
+			res, err := z.AddExact(args[idx+2*j+1], scores[j], flags, lim)
+			if err != nil {
+				c.w.Error(errZNaN)
+				if z.Len() == 0 {
+					c.db.Delete(key)
+				}
+				return
+			}
+			if res.Added {
+				added++
+			}
+			if res.Updated {
+				updated++
+			}
+			if !res.NoOp {
+				processed++
+				score = res.Score
+			}
+		}
+		if added+updated > 0 {
+			c.changed(key, int64(added+updated))
+		}
+	}
+	switch {
+	case incr && processed > 0:
+		c.w.Double(score)
+	case incr:
+		c.w.Null()
+	case ch:
+		c.w.Int(int64(added + updated))
+	default:
+		c.w.Int(int64(added))
+	}
+}
+
+func cmdZRem(c *Client, args [][]byte) {
+	key := args[1]
+	z, ok := typed[*datatype.ZSet](c, key, false)
+	if !ok {
+		return
+	}
+	if z == nil {
+		c.w.Int(0)
+		return
+	}
+	deleted := 0
+	for _, m := range args[2:] {
+		if z.Remove(m) {
+			deleted++
+		}
+		if z.Len() == 0 {
+			c.db.Delete(key)
+			break
+		}
+	}
+	if deleted > 0 {
+		c.changed(key, int64(deleted))
+	}
+	c.w.Int(int64(deleted))
+}
+
+func cmdZCard(c *Client, args [][]byte) {
+	z, ok := typed[*datatype.ZSet](c, args[1], true)
+	if !ok {
+		return
+	}
+	if z == nil {
+		c.w.Int(0)
+		return
+	}
+	c.w.Int(int64(z.Len()))
+}
+
+func cmdZScore(c *Client, args [][]byte) {
+	z, ok := typed[*datatype.ZSet](c, args[1], true)
+	if !ok {
+		return
+	}
+	if z == nil {
+		c.w.Null()
+		return
+	}
+	if s, found := z.Score(args[2]); found {
+		c.w.Double(s)
+	} else {
+		c.w.Null()
+	}
+}
+
+func cmdZMScore(c *Client, args [][]byte) {
+	z, ok := typed[*datatype.ZSet](c, args[1], true)
+	if !ok {
+		return
+	}
+	c.w.Array(len(args) - 2)
+	for _, m := range args[2:] {
+		if z == nil {
+			c.w.Null()
+			continue
+		}
+		if s, found := z.Score(m); found {
+			c.w.Double(s)
+		} else {
+			c.w.Null()
+		}
+	}
+}
+
+func zrankGeneric(c *Client, args [][]byte, reverse bool) {
+	z, ok := typed[*datatype.ZSet](c, args[1], true)
+	if !ok {
+		return
+	}
+	if z == nil {
+		c.w.Null()
+		return
+	}
+	if r, found := z.Rank(args[2], reverse); found {
+		c.w.Int(int64(r))
+	} else {
+		c.w.Null()
+	}
+}
+
+// zpop removes up to count members from the low or high end of the sorted set at key and
+// writes them (genericZpopCommand's element loop), deleting the key when it empties.
+// nested writes each member as a [member, score] array.
+func (c *Client) zpop(key []byte, z *datatype.ZSet, count int, max, nested bool) {
+	emit := func(m string, s float64) {
+		if nested {
+			c.w.Array(2)
+		}
+		c.w.BulkString(m)
+		c.w.Double(s)
+	}
+	var n int
+	if max {
+		n = z.PopMax(count, emit)
+	} else {
+		n = z.PopMin(count, emit)
+	}
+	if z.Len() == 0 {
+		c.db.Delete(key)
+	}
+	if n > 0 {
+		c.changed(key, int64(n))
+	}
+}
+
+// ZPOPMIN/ZPOPMAX key [count]: a flat array in RESP2, and in RESP3 too without a count;
+// [member, score] pairs in RESP3 with a count.
+func zpopMinMax(c *Client, args [][]byte, max bool) {
+	if len(args) > 3 {
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	count := int64(-1)
+	if len(args) == 3 {
+		n, ok := numconv.ParseInt(args[2])
+		if !ok || n < 0 {
+			c.w.Error(clientproto.ErrNotPositive)
+			return
+		}
+		count = n
+	}
+	nested := c.w.Proto >= 3 && count != -1
+	z, ok := typed[*datatype.ZSet](c, args[1], false)
+	if !ok {
+		return
+	}
+	if z == nil || count == 0 {
+		c.w.Array(0)
+		return
+	}
+	if count == -1 {
+		count = 1
+	}
+	n := int(min(count, int64(z.Len())))
+	if nested {
+		c.w.Array(n)
+	} else {
+		c.w.Array(2 * n)
+	}
+	c.zpop(args[1], z, n, max, nested)
+}
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+func cmdZMPop(c *Client, args [][]byte) {
+	numkeys, ok := numconv.ParseInt(args[1])
+	if !ok || numkeys < 1 {
+		c.w.Error("ERR numkeys should be greater than 0")
+		return
+	}
+	if numkeys >= int64(len(args))-2 {
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	whereIdx := 2 + int(numkeys)
+	var max bool
+	switch {
+	case zArgIs(args[whereIdx], "min"):
+	case zArgIs(args[whereIdx], "max"):
+		max = true
+	default:
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	count := int64(-1)
+	for j := whereIdx + 1; j < len(args); j++ {
+		if count == -1 && zArgIs(args[j], "count") && j+1 < len(args) {
+			j++
+			n, ok := numconv.ParseInt(args[j])
+			if !ok || n < 1 {
+				c.w.Error("ERR count should be greater than 0")
+				return
+			}
+			count = n
+		} else {
+			c.w.Error(clientproto.ErrSyntax)
+			return
+		}
+	}
+	if count == -1 {
+		count = 1
+	}
+	for _, key := range args[2:whereIdx] {
+		v := c.db.Get(key)
+		if v == nil {
+			continue
+		}
+		z, isZ := v.(*datatype.ZSet)
+		if !isZ {
+			c.w.Error(clientproto.ErrWrongType)
+			return
+		}
+		n := int(min(count, int64(z.Len())))
+		c.w.Array(2)
+		c.w.Bulk(key)
+		c.w.Array(n)
+		c.zpop(key, z, n, max, true)
+		return
+	}
+	c.w.NullArray()
+}
+
+// ZRANDMEMBER key [count [WITHSCORES]]
+func cmdZRandMember(c *Client, args [][]byte) {
+	if len(args) < 3 {
+		z, ok := typed[*datatype.ZSet](c, args[1], true)
+		if !ok {
+			return
+		}
+		if z == nil {
+			c.w.Null()
+			return
+		}
+		m, _ := z.Random(random)
+		c.w.BulkString(m)
+		return
+	}
+	l, ok := numconv.ParseInt(args[2])
+	if !ok {
+		c.w.Error(clientproto.ErrNotInteger)
+		return
+	}
+	if l == math.MinInt64 {
+		c.w.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+		return
+	}
+	withScores := false
+	if len(args) > 4 || (len(args) == 4 && !zArgIs(args[3], "withscores")) {
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	} else if len(args) == 4 {
+		withScores = true
+		if l < -math.MaxInt64/2 || l > math.MaxInt64/2 {
+			c.w.Error("ERR value is out of range")
+			return
+		}
+	}
+	z, ok := typed[*datatype.ZSet](c, args[1], true)
+	if !ok {
+		return
+	}
+	if z == nil || l == 0 {
+		c.w.Array(0)
+		return
+	}
+	size := int64(z.Len())
+	switch {
+	case l < 0 || l == 1:
+		// Independent picks, repeats allowed.
+		count := l
+		if count < 0 {
+			count = -count
+		}
+		c.zreplyHeader(int(count), withScores)
+		for ; count > 0; count-- {
+			m, s := z.Random(random)
+			c.zreplyItem(m, s, withScores)
+		}
+	case l >= size:
+		// The whole set, as Redis's zuiNext iterates it: from the highest score down.
+		c.zreplyHeader(int(size), withScores)
+		z.ForEachReverse(func(m string, s float64) bool {
+			c.zreplyItem(m, s, withScores)
+			return true
+		})
+	default:
+		c.zreplyHeader(int(l), withScores)
+		z.RandomMembers(l, random, func(m string, s float64) { c.zreplyItem(m, s, withScores) })
+	}
+}
+
+// zparseCursor is parseScanCursorOrReply: strtoul in base 10, which accepts an optional sign
+// ("-1" wraps around), rejects leading white space, trailing bytes and overflow, stops at a
+// NUL byte, and takes the empty string as 0.
+func zparseCursor(b []byte) (uint64, bool) {
+	for i, ch := range b {
+		if ch == 0 {
+			b = b[:i]
+			break
+		}
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	neg := false
+	i := 0
+	if b[0] == '+' || b[0] == '-' {
+		neg = b[0] == '-'
+		i++
+	}
+	if i == len(b) {
+		return 0, false
+	}
+	var v uint64
+	for ; i < len(b); i++ {
+		ch := b[i]
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+		if v > (math.MaxUint64-uint64(ch-'0'))/10 {
+			return 0, false
+		}
+		v = v*10 + uint64(ch-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// ZSCAN key cursor [MATCH pattern] [COUNT count]
+func cmdZScan(c *Client, args [][]byte) {
+	cursor, ok := zparseCursor(args[2])
+	if !ok {
+		c.w.Error("ERR invalid cursor")
+		return
+	}
+	z, ok := typed[*datatype.ZSet](c, args[1], true)
+	if !ok {
+		return
+	}
+	if z == nil {
+		c.w.Array(2)
+		c.w.BulkString("0")
+		c.w.Array(0)
+		return
+	}
+	count := int64(10)
+	var pattern []byte
+	usePattern := false
+	for i := 3; i < len(args); i += 2 {
+		more := len(args) - i
+		switch {
+		case zArgIs(args[i], "count") && more >= 2:
+			n, ok := numconv.ParseInt(args[i+1])
+			if !ok {
+				c.w.Error(clientproto.ErrNotInteger)
+				return
+			}
+			if n < 1 {
+				c.w.Error(clientproto.ErrSyntax)
+				return
+			}
+			count = n
+		case zArgIs(args[i], "match") && more >= 2:
+			pattern = args[i+1]
+			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
+		default:
+			c.w.Error(clientproto.ErrSyntax)
+			return
+		}
+	}
+	items := getZPairs()
+	defer putZPairs(items)
+	listpack := z.Encoding() == datatype.EncListpack
+	next := z.Scan(cursor, int(min(count, math.MaxInt32)), func(m string, s float64) {
+		if usePattern && !glob.MatchString(pattern, m, false) {
+			return
+		}
+		*items = append(*items, zpair{m, s})
+	})
+	c.w.Array(2)
+	var tmp [40]byte
+	c.w.Bulk(strconv.AppendUint(tmp[:0], next, 10))
+	c.w.Array(2 * len(*items))
+	for _, it := range *items {
+		c.w.BulkString(it.m)
+		c.w.Bulk(zscanScore(tmp[:0], it.s, listpack))
+	}
+}
+
+// zscanScore formats a score as ZSCAN shows it: a listpack holds the score as d2string
+// wrote it (an integer when the double is one within ±2^62, else %.17g); a skiplist's
+// score is printed with %.17Lg (createStringObjectFromLongDouble).
+func zscanScore(dst []byte, s float64, listpack bool) []byte {
+	if listpack && s >= -float64(math.MaxInt64/2) && s <= float64(math.MaxInt64/2) && s == math.Trunc(s) {
+		return strconv.AppendInt(dst, int64(s), 10)
+	}
+	return clientproto.AppendDouble(dst, s)
+}
