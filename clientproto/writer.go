@@ -8,8 +8,9 @@ import (
 // Writer appends replies to a buffer in the connection's protocol (2 or 3). The owner flushes
 // Bytes() to the socket once per batch of pipelined commands and then calls Reset.
 type Writer struct {
-	buf   []byte
-	Proto int // 2 or 3
+	buf    []byte
+	Proto  int   // 2 or 3
+	Errors int64 // error replies written, for INFO's total_error_replies
 }
 
 // NewWriter returns a RESP2 writer with room for size bytes.
@@ -55,6 +56,7 @@ func (w *Writer) OK() { w.buf = append(w.buf, "+OK\r\n"...) }
 // Error appends -msg. msg carries its own code ("ERR ...", "WRONGTYPE ..."). Newlines are
 // replaced so the reply stays one line.
 func (w *Writer) Error(msg string) {
+	w.Errors++
 	w.buf = append(w.buf, '-')
 	if len(msg) > 0 && msg[0] == '-' {
 		msg = msg[1:]

@@ -89,7 +89,7 @@ func writeHelp(c *Client, cmd string, lines ...string) {
 		c.w.Simple(l)
 	}
 	c.w.Simple("HELP")
-	c.w.Simple("    Print this help.")
+	c.w.Simple("    Prints this help.")
 }
 
 func cmdCommand(c *Client, args [][]byte) {

@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
@@ -242,61 +241,14 @@ func cmdKeys(c *Client, args [][]byte) {
 	}
 }
 
-// parseScanOptions reads SCAN-family MATCH/COUNT (and TYPE when allowType) options.
-func parseScanOptions(c *Client, args [][]byte, allowType bool) (pattern []byte, count int, typ string, ok bool) {
-	count = 10
-	for i := 0; i < len(args); i += 2 {
-		opt := strings.ToLower(string(args[i]))
-		if i+1 >= len(args) {
-			c.w.Error(clientproto.ErrSyntax)
-			return nil, 0, "", false
-		}
-		val := args[i+1]
-		switch {
-		case opt == "count":
-			n, ok := numconv.ParseInt(val)
-			if !ok || n > math.MaxInt32 || n < math.MinInt32 {
-				c.w.Error(clientproto.ErrNotInteger)
-				return nil, 0, "", false
-			}
-			if n < 1 {
-				c.w.Error(clientproto.ErrSyntax)
-				return nil, 0, "", false
-			}
-			count = int(n)
-		case opt == "match":
-			pattern = val
-			if string(pattern) == "*" {
-				pattern = nil
-			}
-		case opt == "type" && allowType:
-			typ = strings.ToLower(string(val))
-		default:
-			c.w.Error(clientproto.ErrSyntax)
-			return nil, 0, "", false
-		}
-	}
-	return pattern, count, typ, true
-}
-
-// parseCursor reads a SCAN cursor: an unsigned 64-bit decimal.
-func parseCursor(c *Client, b []byte) (uint64, bool) {
-	n, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		c.w.Error("ERR invalid cursor")
-		return 0, false
-	}
-	return n, true
-}
-
 // cmdScan walks the database slot by slot: the cursor is the next slot to visit, so every
 // key present for the whole scan is returned, and a slot's keys come back together.
 func cmdScan(c *Client, args [][]byte) {
-	cursor, ok := parseCursor(c, args[1])
+	cursor, ok := scanCursor(c, args[1])
 	if !ok {
 		return
 	}
-	pattern, count, typ, ok := parseScanOptions(c, args[2:], true)
+	pattern, count, typ, ok := scanOptions(c, args[2:], true)
 	if !ok {
 		return
 	}
@@ -310,12 +262,7 @@ func cmdScan(c *Client, args [][]byte) {
 	if s >= slots.Count {
 		s = 0
 	}
-	c.w.Array(2)
-	c.w.BulkString(strconv.Itoa(s))
-	c.w.Array(len(keys))
-	for _, k := range keys {
-		c.w.BulkString(k)
-	}
+	writeScanReply(c, uint64(s), keys)
 }
 
 func cmdRandomKey(c *Client, args [][]byte) {

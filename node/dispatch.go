@@ -79,6 +79,7 @@ func (c *Client) execute(args [][]byte) {
 	}
 
 	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
+	errs := c.w.Errors
 	if len(c.keyPos) == 0 {
 		fn(c, args)
 	} else {
@@ -87,6 +88,9 @@ func (c *Client) execute(args [][]byte) {
 		}
 		fn(c, args)
 		c.unlockKeys()
+	}
+	if c.w.Errors != errs {
+		c.srv.stats.errorReplies.Add(c.w.Errors - errs)
 	}
 	// ASKING lasts for the one command after it, as in Redis's resetClient.
 	if spec.Name != "asking" {

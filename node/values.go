@@ -80,6 +80,10 @@ func cloneValue(v any) any {
 		return datatype.NewStr(t.B)
 	case *datatype.List:
 		return cloneList(t)
+	case *datatype.Hash:
+		return cloneHash(t)
+	case *datatype.Set:
+		return cloneSet(t)
 	}
 	// The collection types' copies arrive with their command files.
 	return nil
