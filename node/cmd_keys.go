@@ -333,10 +333,6 @@ func cmdCopy(c *Client, args [][]byte) {
 		return
 	}
 	dup := cloneValue(v)
-	if dup == nil {
-		c.w.Error("ERR COPY of " + typeName(v) + " values is not supported yet")
-		return
-	}
 	if dstDB.Get(dst) != nil {
 		if !replace {
 			c.w.Int(0)

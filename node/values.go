@@ -84,7 +84,8 @@ func cloneValue(v any) any {
 		return cloneHash(t)
 	case *datatype.Set:
 		return cloneSet(t)
+	case *datatype.ZSet:
+		return cloneZSet(t)
 	}
-	// The collection types' copies arrive with their command files.
 	return nil
 }
