@@ -70,10 +70,10 @@ func TestCloneHashKeepsEncodingAndOrder(t *testing.T) {
 
 	// A hashtable that shrank back to a few fields stays a hashtable when copied.
 	big := &datatype.Hash{}
-	for i := 0; i < 200; i++ {
+	for i := 0; i < lim.MaxEntries+100; i++ {
 		big.Set([]byte(fmt.Sprint("f", i)), []byte(fmt.Sprint("v", i)), lim)
 	}
-	for i := 3; i < 200; i++ {
+	for i := 3; i < lim.MaxEntries+100; i++ {
 		big.Delete([]byte(fmt.Sprint("f", i)))
 	}
 	dup = cloneHash(big)
