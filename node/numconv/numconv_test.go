@@ -470,3 +470,39 @@ func BenchmarkIncrByFloat(b *testing.B) {
 		})
 	}
 }
+
+// FuzzParse feeds arbitrary bytes to every parser: none may panic, and their answers must be
+// consistent with each other (string2d accepts a subset of what strtod-based range parsing
+// accepts, with the same value; string2ll's numbers are doubles too).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"1", "-0", "1e5", "0x1p3", "inf", "(1.5", "[a", "nan", " 1", "1e400", "0x.8"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if v, ok := ParseInt(b); ok {
+			if string(AppendInt(nil, v)) != string(b) {
+				t.Fatalf("ParseInt(%q) = %d does not round-trip", b, v)
+			}
+			if fv, fok := ParseFloat(b); !fok || fv != float64(v) {
+				t.Fatalf("integer %q rejected by ParseFloat", b)
+			}
+		}
+		fv, fok := ParseFloat(b)
+		if fok && len(b) > 0 && b[0] != '(' {
+			rv, ex, rok := ParseRangeBound(b)
+			if !rok || ex || (rv != fv && !(math.IsNaN(rv) && math.IsNaN(fv))) {
+				t.Fatalf("ParseFloat(%q) = %v but ParseRangeBound = %v %v %v", b, fv, rv, ex, rok)
+			}
+		}
+		if fok && fv != 0 && !math.IsInf(fv, 0) && len(b) < maxLongDoubleChars {
+			if _, ok := ParseLongDouble(b); !ok {
+				t.Fatalf("ParseFloat accepts %q but ParseLongDouble does not", b)
+			}
+		}
+		if ld, ok := ParseLongDouble(b); ok {
+			_ = ld.Add(ld).AppendHuman(nil)
+		}
+		ParseLexBound(b)
+		_ = FormatFloatHuman(fv)
+	})
+}
