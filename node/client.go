@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"runtime/debug"
 
 	"net"
 	"sync/atomic"
@@ -40,6 +41,7 @@ type Client struct {
 	asking        bool // ASKING: the next command may touch an importing slot
 	closeAfter    bool // QUIT and protocol errors: close once the reply is written
 	killed        atomic.Bool
+	locked        bool  // the running command holds c.shards' locks
 	wrote         bool  // the running command changed the keyspace
 	cmds          int64 // commands run, added to the server total when the client closes
 	dbIndex       atomic.Int32
@@ -98,6 +100,7 @@ func (s *Server) newClient(nc net.Conn) *Client {
 // that arrived in one read are written together, once the pipeline is drained.
 func (c *Client) serve() {
 	defer c.close()
+	defer c.recoverFromBug()
 	eof := false
 	for {
 		c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
@@ -132,6 +135,29 @@ func (c *Client) serve() {
 			return
 		}
 	}
+}
+
+// recoverFromBug keeps a bug in one command from taking the whole node (and every other
+// client's data) down: it releases the slot locks the command held, logs the stack the way
+// redis-server's bug report would, and closes only this connection.
+func (c *Client) recoverFromBug() {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if c.locked {
+		c.unlockKeys()
+	}
+	c.srv.stats.unexpectedErrors.Add(1)
+	cmd := "NULL"
+	if name := c.lastCmd.Load(); name != nil {
+		cmd = *name
+	}
+	c.srv.log.Warnf("=== RCNODE BUG REPORT START ===\nclient id=%d addr=%s cmd=%s: %v\n%s=== RCNODE BUG REPORT END ===",
+		c.id, c.addr, cmd, p, debug.Stack())
+	c.w.Reset(writeBufferKeep)
+	c.w.Error("ERR internal error while executing '" + cmd + "'; the connection is closed (see the server log)")
+	c.flush()
 }
 
 // flush writes the buffered replies; it reports false when the connection is gone.

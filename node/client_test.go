@@ -1,6 +1,7 @@
 package node
 
 import (
+	"github.com/rcnode/rcnode/node/config"
 	"io"
 	"net"
 	"strings"
@@ -17,10 +18,12 @@ func (c remoteConn) RemoteAddr() net.Addr { return c.addr }
 
 func newTestServer(t *testing.T, st *Settings) *Server {
 	t.Helper()
-	s, err := New(Options{Port: 0, LogFile: t.TempDir() + "/log.txt"}, st, nil)
+	store := NewConfigStore(config.Default())
+	s, err := New(Options{Port: 0, LogFile: t.TempDir() + "/log.txt"}, st, store)
 	if err != nil {
 		t.Fatal(err)
 	}
+	store.Attach(s)
 	return s
 }
 

@@ -123,10 +123,12 @@ func (c *Client) lockKeys(args [][]byte) bool {
 	for _, sh := range c.shards {
 		c.srv.ks.LockShard(sh)
 	}
+	c.locked = true
 	return true
 }
 
 func (c *Client) unlockKeys() {
+	c.locked = false
 	for i := len(c.shards) - 1; i >= 0; i-- {
 		c.srv.ks.UnlockShard(c.shards[i])
 	}

@@ -35,13 +35,13 @@ func run(args []string) int {
 		fmt.Fprintf(os.Stderr, "Can't chdir to '%s': %v\n", cfg.Dir, err)
 		return 1
 	}
-	store := newConfigStore(cfg)
-	srv, err := node.New(optionsFrom(cfg), store.settings(), store)
+	store := node.NewConfigStore(cfg)
+	srv, err := node.New(optionsFrom(cfg), store.Settings(), store)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	store.attach(srv)
+	store.Attach(srv)
 	log := srv.Logger()
 	if err := srv.Start(); err != nil {
 		return 1

@@ -1,23 +1,23 @@
-package main
+package node
 
 import (
 	"os"
 	"sync"
 
-	"github.com/rcnode/rcnode/node"
 	"github.com/rcnode/rcnode/node/config"
 )
 
-// configStore serializes CONFIG GET/SET/REWRITE on the configuration (which is not safe for
+// ConfigStore serializes CONFIG GET/SET/REWRITE on the configuration (which is not safe for
 // concurrent use) and republishes the runtime settings after every change.
-type configStore struct {
+type ConfigStore struct {
 	mu  sync.Mutex
 	cfg *config.Config
-	srv *node.Server
+	srv *Server
 }
 
-func newConfigStore(cfg *config.Config) *configStore {
-	s := &configStore{cfg: cfg}
+// NewConfigStore wraps cfg for the server.
+func NewConfigStore(cfg *config.Config) *ConfigStore {
+	s := &ConfigStore{cfg: cfg}
 	cfg.OnApply(func(name string) error {
 		// Redis chdir()s to "dir" so relative file names follow it.
 		if name == "dir" {
@@ -28,18 +28,23 @@ func newConfigStore(cfg *config.Config) *configStore {
 	return s
 }
 
-// attach makes later changes reach srv.
-func (s *configStore) attach(srv *node.Server) {
+// Attach makes later changes reach srv.
+func (s *ConfigStore) Attach(srv *Server) {
 	s.mu.Lock()
 	s.srv = srv
 	s.mu.Unlock()
 }
 
-// settings derives the hot path's settings from the configuration; the caller holds mu or
-// has not shared the store yet.
-func (s *configStore) settings() *node.Settings {
+// Settings derives the hot path's settings from the configuration.
+func (s *ConfigStore) Settings() *Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings()
+}
+
+func (s *ConfigStore) settings() *Settings {
 	c := s.cfg
-	st := node.DefaultSettings()
+	st := DefaultSettings()
 	st.RequirePass = c.Requirepass
 	st.MaxClients = c.Maxclients
 	st.ProtoMaxBulkLen = c.ProtoMaxBulkLen
@@ -57,13 +62,13 @@ func (s *configStore) settings() *node.Settings {
 	return st
 }
 
-func (s *configStore) Get(patterns ...string) [][2]string {
+func (s *ConfigStore) Get(patterns ...string) [][2]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cfg.Get(patterns...)
 }
 
-func (s *configStore) Set(pairs [][2]string, local bool) error {
+func (s *ConfigStore) Set(pairs [][2]string, local bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.cfg.SetFrom(pairs, local); err != nil {
@@ -75,7 +80,7 @@ func (s *configStore) Set(pairs [][2]string, local bool) error {
 	return nil
 }
 
-func (s *configStore) Rewrite() error {
+func (s *ConfigStore) Rewrite() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cfg.Rewrite()
