@@ -58,7 +58,11 @@ func (s *Server) info(want map[string]bool, all bool) string {
 			b.WriteString("\r\n")
 		}
 		b.WriteString("# ")
-		b.WriteString(strings.ToUpper(sec.name[:1]) + sec.name[1:])
+		if sec.name == "cpu" {
+			b.WriteString("CPU")
+		} else {
+			b.WriteString(strings.ToUpper(sec.name[:1]) + sec.name[1:])
+		}
 		b.WriteString("\r\n")
 		sec.write(s, &b)
 	}
