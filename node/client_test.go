@@ -16,7 +16,7 @@ type remoteConn struct {
 
 func (c remoteConn) RemoteAddr() net.Addr { return c.addr }
 
-func newTestServer(t *testing.T, st *Settings) *Server {
+func newTestServer(t testing.TB, st *Settings) *Server {
 	t.Helper()
 	store := NewConfigStore(config.Default())
 	s, err := New(Options{Port: 0, LogFile: t.TempDir() + "/log.txt"}, st, store)

@@ -1,0 +1,73 @@
+package node
+
+import (
+	"bytes"
+	"net"
+	"testing"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/testutil"
+)
+
+// benchPipeline parses and executes a pipeline of 16 copies of one command per iteration,
+// the way a connection's loop does (reader, dispatcher, handler, reply buffer), and reports
+// allocations per command.
+func benchPipeline(b *testing.B, args ...string) {
+	s := newTestServer(b, DefaultSettings())
+	server, client := net.Pipe()
+	defer server.Close()
+	defer client.Close()
+	c := s.newClient(server)
+	one := testutil.EncodeCommand(args...)
+	batch := bytes.Repeat(one, 16)
+	rd := clientproto.NewReader(len(batch) * 2)
+	// Warm up: create the key and grow every buffer once.
+	src := bytes.NewReader(nil)
+	run := func() {
+		src.Reset(batch)
+		rd.Fill(src)
+		for {
+			a, err := rd.Parse()
+			if err != nil {
+				break
+			}
+			c.execute(a)
+		}
+		c.w.Reset(writeBufferKeep)
+	}
+	run()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(batch)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		run()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*16), "ns/cmd")
+}
+
+func BenchmarkPipelineSET(b *testing.B) {
+	benchPipeline(b, "SET", "key:000000123456", "xxxxxxxxxxxxxxxx")
+}
+
+func BenchmarkPipelineGET(b *testing.B) {
+	benchPipeline(b, "GET", "key:000000123456")
+}
+
+func BenchmarkPipelineINCR(b *testing.B) {
+	benchPipeline(b, "INCR", "counter:000000123456")
+}
+
+// TestHotPathDoesNotAllocate guards the zero-allocation promise for GET and SET over an
+// existing key (DESIGN.md principle 5).
+func TestHotPathDoesNotAllocate(t *testing.T) {
+	for _, args := range [][]string{
+		{"SET", "key:000000123456", "xxxxxxxxxxxxxxxx"},
+		{"GET", "key:000000123456"},
+		{"INCR", "counter"},
+	} {
+		res := testing.Benchmark(func(b *testing.B) { benchPipeline(b, args...) })
+		if a := res.AllocsPerOp(); a != 0 {
+			t.Errorf("%v: %d allocations per 16-command pipeline", args, a)
+		}
+	}
+}
