@@ -8,7 +8,25 @@ import "github.com/sigurn/crc16"
 // Count is the number of hash slots in a Redis Cluster.
 const Count = 16384
 
-var table = crc16.MakeTable(crc16.CRC16_XMODEM)
+// table is CRC16/XMODEM's byte table, read out of github.com/sigurn/crc16 (for a
+// non-reflected CRC, updating 0 with byte n yields entry n). The loop in crc below is the
+// library's without its per-byte reflection check: the key slot runs for every key of every
+// command.
+var table = func() (t [256]uint16) {
+	lib := crc16.MakeTable(crc16.CRC16_XMODEM)
+	for n := range t {
+		t[n] = crc16.Update(0, []byte{byte(n)}, lib)
+	}
+	return t
+}()
+
+func crc(data []byte) uint16 {
+	var c uint16
+	for _, d := range data {
+		c = c<<8 ^ table[byte(c>>8)^d]
+	}
+	return c
+}
 
 // KeySlot returns the hash slot of key, honouring the first non-empty {hash tag}.
 func KeySlot(key []byte) int {
@@ -21,12 +39,12 @@ func KeySlot(key []byte) int {
 				if j > i+1 {
 					key = key[i+1 : j]
 				}
-				return int(crc16.Checksum(key, table) & (Count - 1))
+				return int(crc(key) & (Count - 1))
 			}
 		}
 		break
 	}
-	return int(crc16.Checksum(key, table) & (Count - 1))
+	return int(crc(key) & (Count - 1))
 }
 
 // KeySlotString is KeySlot for a string key.

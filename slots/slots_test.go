@@ -3,6 +3,7 @@ package slots
 import (
 	"bufio"
 	"fmt"
+	"github.com/sigurn/crc16"
 	"math/rand"
 	"net"
 	"os/exec"
@@ -28,6 +29,18 @@ func TestKeySlotKnownValues(t *testing.T) {
 	for k, want := range cases {
 		if got := KeySlotString(k); got != want {
 			t.Errorf("KeySlot(%q) = %d, want %d", k, got, want)
+		}
+	}
+}
+
+func TestCRCMatchesLibrary(t *testing.T) {
+	lib := crc16.MakeTable(crc16.CRC16_XMODEM)
+	rng := rand.New(rand.NewSource(2))
+	for i := 0; i < 1000; i++ {
+		b := make([]byte, rng.Intn(40))
+		rng.Read(b)
+		if got, want := crc(b), crc16.Checksum(b, lib); got != want {
+			t.Fatalf("crc(%x) = %#x, library %#x", b, got, want)
 		}
 	}
 }

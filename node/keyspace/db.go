@@ -56,8 +56,9 @@ func (db *DB) expired(t *slotTable, s int, key []byte) bool {
 }
 
 // Get returns key's value, or nil when it does not exist (or has expired).
-func (db *DB) Get(key []byte) any {
-	s := slotOf(key)
+func (db *DB) Get(key []byte) any { return db.get(slotOf(key), key) }
+
+func (db *DB) get(s int, key []byte) any {
 	t := db.slots[s]
 	if t == nil {
 		return nil
@@ -72,7 +73,7 @@ func (db *DB) Get(key []byte) any {
 // GetRead is Get for read commands: it also counts a keyspace hit or miss.
 func (db *DB) GetRead(key []byte) any {
 	s := slotOf(key)
-	v := db.Get(key)
+	v := db.get(s, key)
 	l := &db.ks.locks[s%LockShards]
 	if v == nil {
 		l.misses++
