@@ -2,7 +2,7 @@ package node
 
 import (
 	"github.com/rcnode/rcnode/clientproto"
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/slots"
 )
 

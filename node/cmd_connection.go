@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 func init() {

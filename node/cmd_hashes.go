@@ -7,9 +7,9 @@ import (
 	"unsafe"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/glob"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/glob"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 // The hash commands of Redis 7.0's t_hash.c: replies, error strings, the order in which

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
-	"github.com/rcnode/rcnode/node/glob"
+	"github.com/rcnode/rcnode/internal/glob"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/keyspace"
-	"github.com/rcnode/rcnode/node/numconv"
 	"github.com/rcnode/rcnode/slots"
 )
 

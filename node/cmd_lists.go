@@ -2,8 +2,8 @@ package node
 
 import (
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 // The list commands of Redis 7.0's t_list.c (the blocking variants are not served). Each

@@ -1,8 +1,8 @@
 package node
 
 import (
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 func init() {

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/glob"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/glob"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 // The set commands of Redis 7.0's t_set.c. Where Redis replies with the members of a set it

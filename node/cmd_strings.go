@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 func init() {

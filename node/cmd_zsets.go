@@ -6,9 +6,9 @@ import (
 	"sync"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/glob"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/glob"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 // Sorted set commands (t_zset.c). This file holds the single-member commands, the pops,

@@ -2,8 +2,8 @@ package node
 
 import (
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"github.com/rcnode/rcnode/node/numconv"
 )
 
 // The sorted set range commands: ZRANGE and its older forms, ZRANGESTORE, ZCOUNT,

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // scanArgs parses HSCAN/SSCAN/ZSCAN's options (args[3:]).

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // These tests run random command scripts against a real redis-server and the types here,

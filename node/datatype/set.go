@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // Set is a set of byte strings with Redis 7.0's two encodings. While every member is an

@@ -6,7 +6,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // ZSet is a sorted set: a map from member to skiplist node for O(1) ZSCORE, and a skiplist

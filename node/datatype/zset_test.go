@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rcnode/rcnode/node/numconv"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 type zpair struct {
