@@ -1,8 +1,9 @@
 // Package glob is Redis's glob-style matcher (stringmatchlen in util.c) as used by KEYS,
-// SCAN/HSCAN/SSCAN/ZSCAN MATCH, PUBSUB CHANNELS, PSUBSCRIBE and CONFIG GET: `*`, `?`,
-// `[abc]`, `[^a]`, `[a-z]` (reversed ranges too), `\` escapes, with Redis's quirks on
-// malformed patterns kept byte for byte (an unterminated `[` class, a trailing `\`, a `-`
-// at the end of a class, bytes >= 0x80 compared as signed chars inside ranges).
+// SCAN/HSCAN/SSCAN/ZSCAN MATCH, PUBSUB CHANNELS, PSUBSCRIBE, CONFIG GET and COMMAND LIST
+// FILTERBY PATTERN: `*`, `?`, `[abc]`, `[^a]`, `[a-z]` (reversed ranges too), `\` escapes,
+// with Redis's quirks on malformed patterns kept byte for byte (an unterminated `[` class, a
+// trailing `\`, a `-` at the end of a class, bytes >= 0x80 compared as signed chars inside
+// ranges and, with nocase, folded the way glibc's tolower folds them).
 //
 // It is pure: no allocation, no I/O, no state. It must not know about keys, slots or
 // commands; callers decide what to match (KEYS, for instance, special-cases the pattern
@@ -157,9 +158,17 @@ func match[S ~string | ~[]byte](p []byte, s S, nocase bool) bool {
 	}
 }
 
+// lowerInt is glibc's tolower on a C char value (-128..127) in the "C" locale, as Redis's
+// nocase range check calls it: A-Z fold to a-z, and the table glibc indexes maps the
+// negative chars -128..-2 to their unsigned values 128..254 while -1 (EOF) stays -1. So with
+// nocase, a range bound or subject byte of 0x80..0xfe compares above every ASCII byte, but
+// 0xff below it, exactly as redis-server does.
 func lowerInt(c int) int {
-	if c >= 'A' && c <= 'Z' {
+	switch {
+	case c >= 'A' && c <= 'Z':
 		return c + ('a' - 'A')
+	case c >= -128 && c <= -2:
+		return c + 256
 	}
 	return c
 }

@@ -180,6 +180,10 @@ func TestMatchTable(t *testing.T) {
 		{"H[A-Z]LLO", "hello", true, true},
 		{"h[E]llo", "hello", true, true},
 		{`h[\E]llo`, "hello", true, false}, // escaped byte in a class is case-sensitive
+		{"[\x80-z]et", "get", false, true}, // signed: -128..'z'
+		{"[\x80-z]et", "get", true, false}, // nocase: glibc tolower(-128) is 128, above 'z'
+		{"[\xff-z]et", "get", true, true},  // tolower(-1) is -1 (EOF)
+		{"[z-\xfe]et", "get", true, false},
 		{"*a*a*a*a*b", strings.Repeat("a", 60), false, false},
 		{"a*b*c", "aXbYc", false, true},
 		{"a*b*c", "aXbYcZ", false, false},
@@ -350,4 +354,53 @@ func TestMatchAgainstRedis(t *testing.T) {
 		}
 	}
 	t.Logf("%d keys, %d patterns, %d matching (pattern, key) pairs", len(keys), len(patterns), matched)
+}
+
+// TestMatchNocaseAgainstRedis checks nocase matching against a real redis-server through
+// COMMAND LIST FILTERBY PATTERN, which calls stringmatchlen(pattern, fullname, nocase=1) on
+// every command name. Range bounds that are negative as C chars are where nocase differs
+// most: glibc's tolower maps -128..-2 to 128..254 and leaves -1 (EOF) alone.
+func TestMatchNocaseAgainstRedis(t *testing.T) {
+	o := startOracle(t)
+	v, err := o.Do("COMMAND", "LIST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range v.([]any) {
+		names = append(names, n.(string))
+	}
+	r := rand.New(rand.NewSource(11))
+	tokens := []string{"*", "*", "?", "g", "E", "t", "s", "|", "_", "Z", "\\", "\x80", "\xfe", "\xff",
+		"[a-z]", "[A-Z]", "[^e]", "[G-s]", "[s-G]", "[\\E]", "[_-z]", "[Z-a]", "[\x80-z]", "[z-\x80]",
+		"[\xfe-z]", "[\xff-z]", "[z-\xff]", "[\x80-\xff]", "[\xff-\x80]", "[\x00-g]", "[", "[^", "**"}
+	patterns := []string{"*", "g*", "G*", "*|*", "[\x80-z]et", "[\xff-z]et", "[\xfe-z]et", "[z-\xff]et"}
+	for len(patterns) < 600 {
+		var p []byte
+		for n := 1 + r.Intn(5); n > 0; n-- {
+			p = append(p, tokens[r.Intn(len(tokens))]...)
+		}
+		patterns = append(patterns, string(p))
+	}
+	for _, p := range patterns {
+		o.Send("COMMAND", "LIST", "FILTERBY", "PATTERN", p)
+	}
+	matched := 0
+	for _, p := range patterns {
+		v, err := o.Receive()
+		if err != nil {
+			t.Fatalf("COMMAND LIST FILTERBY PATTERN %q: %v", p, err)
+		}
+		want := map[string]bool{}
+		for _, n := range v.([]any) {
+			want[n.(string)] = true
+		}
+		matched += len(want)
+		for _, n := range names {
+			if got := MatchString([]byte(p), n, true); got != want[n] {
+				t.Errorf("pattern %q name %q: Match nocase %v, Redis says %v", p, n, got, want[n])
+			}
+		}
+	}
+	t.Logf("%d names, %d patterns, %d matching (pattern, name) pairs", len(names), len(patterns), matched)
 }
