@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/rcnode/rcnode/internal/glob"
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // The command table. Its data (commands_gen.go) is read from a real redis-server 7.0 by
@@ -440,7 +443,7 @@ func WriteCommandListReply(w *Writer, args [][]byte) {
 			}
 			return false // also when arg is no category at all, as in Redis
 		case byPattern:
-			return globMatchFold(arg, c.Name)
+			return glob.MatchString(arg, c.Name, true) // stringmatchlen(..., nocase=1)
 		}
 		return true
 	}
@@ -657,7 +660,7 @@ func (s *keySink) fromSpecs(c *CommandSpec, args [][]byte) bool {
 				s.truncate(start)
 				return false
 			}
-			numkeys, ok := string2ll(args[idx])
+			numkeys, ok := numconv.ParseInt(args[idx])
 			if !ok || numkeys < 0 {
 				s.truncate(start)
 				return false
@@ -888,47 +891,6 @@ func cEqualFold(arg []byte, lit string) bool {
 	return true
 }
 
-// string2ll is Redis's strict integer parser: no spaces, no '+', no leading zeros.
-func string2ll(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) >= 21 {
-		return 0, false
-	}
-	if len(b) == 1 && b[0] == '0' {
-		return 0, true
-	}
-	neg := b[0] == '-'
-	if neg {
-		b = b[1:]
-		if len(b) == 0 {
-			return 0, false
-		}
-	}
-	if b[0] < '1' || b[0] > '9' {
-		return 0, false
-	}
-	var v uint64
-	for _, ch := range b {
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		d := uint64(ch - '0')
-		if v > (^uint64(0)-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
-	}
-	if neg {
-		if v > 1<<63 {
-			return 0, false
-		}
-		return -int64(v), true
-	}
-	if v > 1<<63-1 {
-		return 0, false
-	}
-	return int64(v), true
-}
-
 // cAtoi is glibc's atoi: (int)strtol(s, NULL, 10) — leading spaces, a sign, digits up to the
 // first other byte, saturating at the long range and then truncated to 32 bits.
 func cAtoi(b []byte) int {
@@ -965,110 +927,6 @@ func cAtoi(b []byte) int {
 		l = int64(v)
 	}
 	return int(int32(l))
-}
-
-// globMatchFold is stringmatchlen(pattern, s, nocase=1) from util.c.
-func globMatchFold(pattern []byte, s string) bool {
-	skip := false
-	return globMatch(pattern, s, &skip)
-}
-
-func globMatch(pat []byte, str string, skipLonger *bool) bool {
-	at := func(i int) byte { // pattern byte, NUL past the end as in C
-		if i < len(pat) {
-			return pat[i]
-		}
-		return 0
-	}
-	lower := func(c byte) byte {
-		if 'A' <= c && c <= 'Z' {
-			return c + 'a' - 'A'
-		}
-		return c
-	}
-	p, s := 0, 0
-	for p < len(pat) && s < len(str) {
-		switch pat[p] {
-		case '*':
-			for p < len(pat) && at(p+1) == '*' {
-				p++
-			}
-			if len(pat)-p == 1 {
-				return true
-			}
-			for s < len(str) {
-				if globMatch(pat[p+1:], str[s:], skipLonger) {
-					return true
-				}
-				if *skipLonger {
-					return false
-				}
-				s++
-			}
-			*skipLonger = true
-			return false
-		case '?':
-			s++
-		case '[':
-			p++
-			not := at(p) == '^'
-			if not {
-				p++
-			}
-			match := false
-			for {
-				if at(p) == '\\' && len(pat)-p >= 2 {
-					p++
-					if pat[p] == str[s] {
-						match = true
-					}
-				} else if at(p) == ']' {
-					break
-				} else if p >= len(pat) {
-					p--
-					break
-				} else if len(pat)-p >= 3 && pat[p+1] == '-' {
-					lo, hi, c := pat[p], pat[p+2], str[s]
-					if lo > hi {
-						lo, hi = hi, lo
-					}
-					lo, hi, c = lower(lo), lower(hi), lower(c)
-					p += 2
-					if c >= lo && c <= hi {
-						match = true
-					}
-				} else if lower(pat[p]) == lower(str[s]) {
-					match = true
-				}
-				p++
-			}
-			if not {
-				match = !match
-			}
-			if !match {
-				return false
-			}
-			s++
-		case '\\':
-			if len(pat)-p >= 2 {
-				p++
-			}
-			fallthrough
-		default:
-			if lower(pat[p]) != lower(str[s]) {
-				return false
-			}
-			s++
-		}
-		p++
-		if s == len(str) {
-			for at(p) == '*' {
-				p++
-			}
-			break
-		}
-	}
-	return p >= len(pat) && s == len(str)
 }
 
 // ---- reply trees ----

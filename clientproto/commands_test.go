@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // ---- a real redis-server to compare with ----
@@ -395,6 +397,7 @@ func TestCommandTableMatchesRedis(t *testing.T) {
 		{"FILTERBY", "PATTERN", "*e*t*"}, {"FILTERBY", "PATTERN", "[\\g]et"}, {"FILTERBY", "PATTERN", "*"},
 		{"FILTERBY", "PATTERN", "ge\\t"}, {"FILTERBY", "PATTERN", "*|*"}, {"FILTERBY", "PATTERN", "**s**"},
 		{"FILTERBY", "PATTERN", "[a"}, {"FILTERBY", "PATTERN", "z[^"}, {"FILTERBY", "PATTERN", "[]"},
+		{"FILTERBY", "PATTERN", "[\x80-z]et"}, {"FILTERBY", "PATTERN", "[\xff-z]et"}, {"FILTERBY", "PATTERN", "[z-\xfe]et"},
 		{"FILTERBY"}, {"FILTERBY", "PATTERN"}, {"FILTERBY", "bogus", "x"}, {"FILTERBY", "PATTERN", "x", "y"},
 		{"x", "FILTERBY", "PATTERN", "y"},
 	} {
@@ -748,8 +751,8 @@ func TestHelpers(t *testing.T) {
 	}{{"0", 0, true}, {"12", 12, true}, {"-12", -12, true}, {"012", 0, false}, {"-0", 0, false},
 		{"+1", 0, false}, {" 1", 0, false}, {"9223372036854775807", 1<<63 - 1, true},
 		{"9223372036854775808", 0, false}, {"-9223372036854775808", -1 << 63, true}, {"", 0, false}, {"-", 0, false}} {
-		if v, ok := string2ll([]byte(c.in)); v != c.v || ok != c.ok {
-			t.Errorf("string2ll(%q) = %d, %v", c.in, v, ok)
+		if v, ok := numconv.ParseInt([]byte(c.in)); v != c.v || ok != c.ok {
+			t.Errorf("numconv.ParseInt(%q) = %d, %v", c.in, v, ok)
 		}
 	}
 	if !cEqualFold([]byte("STREAMS\x00x"), "streams") || cEqualFold([]byte("stream"), "streams") {

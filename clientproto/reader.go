@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"math"
+
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // Limits from redis-server 7.0 (server.h, networking.c).
@@ -218,7 +220,7 @@ func (r *Reader) parseCount() bool {
 	if cr+1 >= r.end {
 		return false
 	}
-	n, ok := parseInt(r.buf[r.pos+1 : cr])
+	n, ok := numconv.ParseInt(r.buf[r.pos+1 : cr]) // string2ll
 	if !ok || n > maxMultibulk {
 		return r.fail(errInvalidMbulkLen)
 	}
@@ -256,7 +258,7 @@ func (r *Reader) parseBulkLen() bool {
 		}
 		return r.fail(errExpectedDollar + string([]byte{c}) + "'")
 	}
-	n, ok := parseInt(r.buf[r.pos+1 : cr])
+	n, ok := numconv.ParseInt(r.buf[r.pos+1 : cr]) // string2ll
 	if !ok || n < 0 || n > r.MaxBulkLen || n > math.MaxInt-2 {
 		return r.fail(errInvalidBulkLen)
 	}
@@ -266,49 +268,6 @@ func (r *Reader) parseBulkLen() bool {
 	r.pos = cr + 2
 	r.bulk = n
 	return true
-}
-
-// parseInt is Redis's string2ll: an optional '-', no '+', no leading zeros, no spaces, at
-// most 20 bytes, and it must fit in an int64.
-func parseInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) >= 21 {
-		return 0, false
-	}
-	if len(b) == 1 && b[0] == '0' {
-		return 0, true
-	}
-	neg := b[0] == '-'
-	if neg {
-		b = b[1:]
-		if len(b) == 0 {
-			return 0, false
-		}
-	}
-	if b[0] < '1' || b[0] > '9' {
-		return 0, false
-	}
-	var v uint64
-	for i, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		// 19 digits cannot overflow a uint64; check only past that (no division on the hot path).
-		if i >= 19 && v > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
-	}
-	if neg {
-		if v > 1<<63 {
-			return 0, false
-		}
-		return -int64(v), true
-	}
-	if v > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(v), true
 }
 
 // parseInline reads one inline command: a line split into arguments the way sdssplitargs
