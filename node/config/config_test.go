@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // memEnv is an env over an in-memory file system rooted at /w.
@@ -169,9 +171,9 @@ func TestNumbers(t *testing.T) {
 		{"-9223372036854775808", -1 << 63, true}, {"-9223372036854775809", 0, false}, {"12a", 0, false},
 	}
 	for _, tt := range ll {
-		got, ok := string2ll(tt.in)
+		got, ok := numconv.ParseIntString(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("string2ll(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("numconv.ParseIntString(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 	st := []struct {

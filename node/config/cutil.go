@@ -7,12 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/rcnode/rcnode/internal/glob"
 )
 
 // This file holds Go versions of the small C routines Redis's config code leans on
-// (sdssplitargs, sdscatrepr, strtoll, string2ll, memtoull, stringmatch, strerror). Their
-// quirks are part of what users observe, so each one follows the C behaviour, including
-// the odd corners (strtoll skipping leading blanks, memtoull wrapping on overflow).
+// (sdssplitargs, sdscatrepr, strtoll, memtoull, strerror; string2ll and stringmatchlen
+// come from internal/numconv and internal/glob). Their quirks are part of what users
+// observe, so each one follows the C behaviour, including the odd corners (strtoll skipping
+// leading blanks, memtoull wrapping on overflow).
 
 // isCSpace is C's isspace in the "C" locale.
 func isCSpace(b byte) bool {
@@ -254,55 +257,6 @@ func strtollAll(s string) (int64, bool) {
 	return v, end == len(cstr(s))
 }
 
-// string2ll is Redis's strict integer parser: no blanks, no '+', no leading zeros, fits in a
-// long long, at most 20 bytes.
-func string2ll(s string) (int64, bool) {
-	if len(s) == 0 || len(s) >= 21 {
-		return 0, false
-	}
-	if s == "0" {
-		return 0, true
-	}
-	p := 0
-	neg := false
-	if s[0] == '-' {
-		neg = true
-		p++
-		if p == len(s) {
-			return 0, false
-		}
-	}
-	if s[p] < '1' || s[p] > '9' {
-		return 0, false
-	}
-	var v uint64 = uint64(s[p] - '0')
-	p++
-	for ; p < len(s) && isDigit(s[p]); p++ {
-		if v > math.MaxUint64/10 {
-			return 0, false
-		}
-		v *= 10
-		d := uint64(s[p] - '0')
-		if v > math.MaxUint64-d {
-			return 0, false
-		}
-		v += d
-	}
-	if p < len(s) {
-		return 0, false
-	}
-	if neg {
-		if v > 1<<63 {
-			return 0, false
-		}
-		return int64(-v), true
-	}
-	if v > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(v), true
-}
-
 // memtoull is Redis's memory-size parser: digits followed by nothing, b, k, kb, m, mb, g or
 // gb (any case); k/m/g are powers of 1000 and kb/mb/gb powers of 1024. Like the C code it
 // saturates on a too-long number and wraps on multiplication, and "" is 0.
@@ -367,126 +321,10 @@ func formatMemory(bytes int64) string {
 	return strconv.FormatInt(bytes, 10)
 }
 
-// stringMatch is Redis's stringmatchlen with nocase: glob patterns with * ? [abc] [^a-z]
-// and \ escapes, ASCII case folding.
+// stringMatch is Redis's stringmatch: stringmatchlen on two C strings, so each ends at its
+// first NUL byte.
 func stringMatch(pattern, str string, nocase bool) bool {
-	skip := false
-	return matchImpl(cstr(pattern), cstr(str), nocase, &skip)
-}
-
-func matchImpl(pat, str string, nocase bool, skipLonger *bool) bool {
-	pi, si := 0, 0
-	pl, sl := len(pat), len(str)
-	pAt := func(i int) byte {
-		if i < len(pat) {
-			return pat[i]
-		}
-		return 0
-	}
-	fold := func(b byte) byte {
-		if nocase {
-			return toLowerASCII(b)
-		}
-		return b
-	}
-	for pl > 0 && sl > 0 {
-		switch pat[pi] {
-		case '*':
-			for pl > 0 && pAt(pi+1) == '*' {
-				pi++
-				pl--
-			}
-			if pl == 1 {
-				return true
-			}
-			for sl > 0 {
-				if matchImpl(pat[pi+1:pi+pl], str[si:si+sl], nocase, skipLonger) {
-					return true
-				}
-				if *skipLonger {
-					return false
-				}
-				si++
-				sl--
-			}
-			*skipLonger = true
-			return false
-		case '?':
-			si++
-			sl--
-		case '[':
-			pi++
-			pl--
-			not := pAt(pi) == '^'
-			if not {
-				pi++
-				pl--
-			}
-			match := false
-			for {
-				if pAt(pi) == '\\' && pl >= 2 {
-					pi++
-					pl--
-					if pAt(pi) == str[si] {
-						match = true
-					}
-				} else if pAt(pi) == ']' {
-					break
-				} else if pl == 0 {
-					pi--
-					pl++
-					break
-				} else if pl >= 3 && pAt(pi+1) == '-' {
-					start, end, c := int(pAt(pi)), int(pAt(pi+2)), int(str[si])
-					if start > end {
-						start, end = end, start
-					}
-					if nocase {
-						start, end, c = int(toLowerASCII(byte(start))), int(toLowerASCII(byte(end))), int(toLowerASCII(byte(c)))
-					}
-					pi += 2
-					pl -= 2
-					if c >= start && c <= end {
-						match = true
-					}
-				} else if fold(pAt(pi)) == fold(str[si]) {
-					match = true
-				}
-				pi++
-				pl--
-			}
-			if not {
-				match = !match
-			}
-			if !match {
-				return false
-			}
-			si++
-			sl--
-		case '\\':
-			if pl >= 2 {
-				pi++
-				pl--
-			}
-			fallthrough
-		default:
-			if fold(pAt(pi)) != fold(str[si]) {
-				return false
-			}
-			si++
-			sl--
-		}
-		pi++
-		pl--
-		if sl == 0 {
-			for pl > 0 && pAt(pi) == '*' {
-				pi++
-				pl--
-			}
-			break
-		}
-	}
-	return pl == 0 && sl == 0
+	return glob.MatchString([]byte(cstr(pattern)), cstr(str), nocase)
 }
 
 // strerror renders an OS error the way C's strerror does ("No such file or directory"):

@@ -570,6 +570,7 @@ func TestOracleConfigGetSet(t *testing.T) {
 		{"*"}, {"PORT"}, {"port", "PORT", "Port"}, {"PORT", "p*"}, {"*slave*"}, {"use-exit-on-panic"},
 		{"*exit*"}, {"nosuch"}, {"*max*ziplist*"}, {"?ort"}, {"[^a-p]*"}, {"[pm]ax*"}, {"save", "bind", "dir"},
 		{"SLAVEOF"}, {"*-*-*-*-*"}, {"\\*"}, {"[a-c]*", "*s"},
+		{"[\xff-z]ort"}, {"[\x80-z]ort"}, {"[z-\xfe]*"}, {"[\x80-\xff]*"},
 	}
 	for _, g := range gets {
 		want := rc.configGet(t, g...)

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/rcnode/rcnode/internal/numconv"
 )
 
 // pflag are the standardConfig flags that change behaviour here.
@@ -291,7 +293,7 @@ func parseNumber(s string, nf numFlag) (int64, string) {
 		}
 	}
 	if nf&nPercent != 0 && len(s) > 1 && s[len(s)-1] == '%' {
-		if v, ok := string2ll(s[:len(s)-1]); ok && v >= 0 {
+		if v, ok := numconv.ParseIntString(s[:len(s)-1]); ok && v >= 0 {
 			return -v, ""
 		}
 	}
@@ -302,7 +304,7 @@ func parseNumber(s string, nf numFlag) (int64, string) {
 		}
 	}
 	if nf == 0 {
-		if v, ok := string2ll(s); ok {
+		if v, ok := numconv.ParseIntString(s); ok {
 			return v, ""
 		}
 	}
