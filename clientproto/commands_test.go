@@ -1,19 +1,15 @@
 package clientproto
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rcnode/rcnode/internal/numconv"
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 // ---- a real redis-server to compare with ----
@@ -21,84 +17,23 @@ import (
 // cmdRedis is a redis-server 7.0 started for one test, with a RESP2 and a RESP3 connection.
 type cmdRedis struct {
 	t     *testing.T
-	conns [4]net.Conn
-	rds   [4]*bufio.Reader
-}
-
-// cmdTestPorts is the loopback port range test servers use: RCNODE_TEST_PORTS ("lo-hi"),
-// 7700-7799 by default.
-func cmdTestPorts() (int, int) {
-	lo, hi := 7700, 7799
-	if s := os.Getenv("RCNODE_TEST_PORTS"); s != "" {
-		a, b, _ := strings.Cut(s, "-")
-		l, err1 := strconv.Atoi(a)
-		h, err2 := strconv.Atoi(b)
-		if err1 == nil && err2 == nil && l <= h {
-			lo, hi = l, h
-		}
-	}
-	return lo, hi
+	conns [4]*testutil.Conn
 }
 
 func startCmdRedis(t *testing.T) *cmdRedis {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH")
-	}
-	lo, hi := cmdTestPorts()
-	for p := lo; p <= hi; p++ {
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
-		l, err := net.Listen("tcp", addr)
+	p := testutil.StartRedis(t)
+	r := &cmdRedis{t: t}
+	for _, proto := range []int{2, 3} {
+		c, err := testutil.Dial(p.Addr)
 		if err != nil {
-			continue
-		}
-		l.Close()
-		dir := t.TempDir()
-		cmd := exec.Command(bin, "--port", strconv.Itoa(p), "--bind", "127.0.0.1", "--save", "",
-			"--appendonly", "no", "--daemonize", "no", "--dir", dir, "--logfile", "")
-		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		stop := func() { cmd.Process.Kill(); <-exited }
-		r := &cmdRedis{t: t}
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) && r.conns[2] == nil {
-			select {
-			case <-exited:
-				deadline = time.Time{}
-				continue
-			default:
-			}
-			if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-				r.conns[2], r.rds[2] = c, bufio.NewReader(c)
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if r.conns[2] == nil {
-			stop()
-			continue // lost the port to someone else, or the server did not come up
-		}
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			r.conns[2].Close()
-			stop()
-			t.Fatal(err)
-		}
-		r.conns[3], r.rds[3] = c, bufio.NewReader(c)
-		t.Cleanup(func() {
-			r.conns[2].Close()
-			r.conns[3].Close()
-			stop()
-		})
-		r.do(3, "HELLO", "3")
-		return r
+		t.Cleanup(func() { c.Close() })
+		r.conns[proto] = c
 	}
-	t.Skipf("no free port for redis-server in %d-%d", lo, hi)
-	return nil
+	r.do(3, "HELLO", "3")
+	return r
 }
 
 // do sends args on the proto connection and returns the raw reply.
@@ -112,37 +47,22 @@ func (r *cmdRedis) do(proto int, args ...string) []byte {
 
 func (r *cmdRedis) doB(proto int, args [][]byte) []byte {
 	r.t.Helper()
-	var req []byte
-	req = append(req, '*')
-	req = strconv.AppendInt(req, int64(len(args)), 10)
-	req = append(req, "\r\n"...)
-	for _, a := range args {
-		req = append(req, '$')
-		req = strconv.AppendInt(req, int64(len(a)), 10)
-		req = append(req, "\r\n"...)
-		req = append(req, a...)
-		req = append(req, "\r\n"...)
+	sargs := make([]string, len(args))
+	for i, a := range args {
+		sargs[i] = string(a)
 	}
 	c := r.conns[proto]
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := c.Write(req); err != nil {
-		r.t.Fatal(err)
+	raw, err := c.Do(sargs...)
+	if err != nil {
+		r.t.Fatalf("%q: %v", args, err)
 	}
-	var raw []byte
-	for {
-		if _, end, ok := respParse(raw, 0); ok {
-			if end != len(raw) {
-				r.t.Fatalf("%q: trailing bytes after the reply", args)
-			}
-			return raw
-		}
-		chunk := make([]byte, 1<<16)
-		n, err := r.rds[proto].Read(chunk)
-		raw = append(raw, chunk[:n]...)
-		if err != nil {
-			r.t.Fatalf("%q: %v", args, err)
-		}
+	if _, end, ok := respParse(raw, 0); !ok || end != len(raw) {
+		r.t.Fatalf("%q: reply %q does not parse", args, raw)
 	}
+	if c.Buffered() > 0 {
+		r.t.Fatalf("%q: trailing bytes after the reply", args)
+	}
+	return raw
 }
 
 // ---- comparing replies up to Redis's random dict order ----

@@ -8,9 +8,6 @@ import (
 	"io"
 	"math/rand"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -18,6 +15,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 // mb encodes args as one RESP multibulk command.
@@ -515,64 +514,21 @@ func TestWrongArityAndUnknown(t *testing.T) {
 
 // ---- Differential tests against a real redis-server 7.0 ----
 
-// startRedis runs redis-server on a free loopback port in 7700-7799 and returns the port.
+// startRedis starts redis-server with extra arguments (testutil.StartRedis) and returns its
+// port.
 func startRedis(t *testing.T, extra ...string) int {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH")
-	}
+	testutil.RedisServerPath(t)
 	if testing.Short() {
 		t.Skip("needs redis-server; skipped with -short")
 	}
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
-	for attempt := 0; attempt < 20; attempt++ {
-		port := 7700 + rng.Intn(100)
-		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
-			continue
-		} else {
-			l.Close()
-		}
-		dir := t.TempDir()
-		args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--dir", dir, "--logfile", filepath.Join(dir, "log")}, extra...)
-		cmd := exec.Command(bin, args...)
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start redis-server: %v", err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		stop := func() {
-			cmd.Process.Kill()
-			<-exited
-		}
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			select {
-			case <-exited:
-				deadline = time.Time{} // port taken after all: try another
-				continue
-			default:
-			}
-			if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond); err == nil {
-				c.Close()
-				t.Cleanup(stop)
-				return port
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		stop()
-		if log, _ := os.ReadFile(filepath.Join(dir, "log")); len(log) > 0 {
-			t.Logf("redis-server on %d did not start:\n%s", port, log)
-		}
-	}
-	t.Fatal("could not start redis-server on a port in 7700-7799")
-	return 0
+	return testutil.StartRedis(t, extra...).Port
 }
 
-// hangUpPort listens on a free loopback port in 7700-7799 and closes every connection.
+// hangUpPort listens on a free loopback port and closes every connection.
 func hangUpPort(t *testing.T) int {
-	for port := 7700; port < 7800; port++ {
+	for attempt := 0; attempt < 10; attempt++ {
+		port := testutil.FreePort(t)
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			continue
@@ -589,7 +545,7 @@ func hangUpPort(t *testing.T) int {
 		}()
 		return port
 	}
-	t.Fatal("no free port in 7700-7799")
+	t.Fatal("no free port")
 	return 0
 }
 

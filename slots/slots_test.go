@@ -1,16 +1,12 @@
 package slots
 
 import (
-	"bufio"
-	"fmt"
-	"github.com/sigurn/crc16"
 	"math/rand"
-	"net"
-	"os/exec"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
+
+	"github.com/sigurn/crc16"
+
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 func TestKeySlotKnownValues(t *testing.T) {
@@ -75,29 +71,7 @@ func TestBitmapRanges(t *testing.T) {
 // TestKeySlotAgainstRedis compares KeySlot with CLUSTER KEYSLOT of a real cluster-enabled
 // redis-server over random and edge-case keys.
 func TestKeySlotAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed")
-	}
-	port := 7590
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
-		"--appendonly", "no", "--cluster-enabled", "yes", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	var conn net.Conn
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if conn, err = net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
-			break
-		}
-	}
-	if conn == nil {
-		t.Fatalf("redis-server did not start: %v", err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	o := testutil.StartRedis(t, "--cluster-enabled", "yes").Client(t)
 
 	rng := rand.New(rand.NewSource(1))
 	keys := []string{"", "{", "}", "{}", "{{}}", "a{b}c", "{a}{b}", "}{a}", "{\x00}", "\xff\xfe{", "x{}y{z}"}
@@ -114,24 +88,16 @@ func TestKeySlotAgainstRedis(t *testing.T) {
 		}
 		keys = append(keys, string(k))
 	}
-	w := bufio.NewWriter(conn)
 	for _, k := range keys {
-		fmt.Fprintf(w, "*3\r\n$7\r\nCLUSTER\r\n$7\r\nKEYSLOT\r\n$%d\r\n%s\r\n", len(k), k)
+		o.Send("CLUSTER", "KEYSLOT", k)
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(conn)
 	for _, k := range keys {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatal(err)
+		v, err := o.Receive()
+		want, ok := v.(int64)
+		if err != nil || !ok {
+			t.Fatalf("reply %v %v", v, err)
 		}
-		want, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, ":")))
-		if err != nil {
-			t.Fatalf("reply %q", line)
-		}
-		if got := KeySlotString(k); got != want {
+		if got := KeySlotString(k); got != int(want) {
 			t.Errorf("KeySlot(%q) = %d, redis says %d", k, got, want)
 		}
 	}

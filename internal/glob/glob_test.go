@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 // refMatch is a direct model of Redis 7.0.15 stringmatchlen_impl (recursive, with the
@@ -300,10 +302,51 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
+// randomPatterns returns fixed followed by patterns of 1 to 5 random tokens, n in all.
+func randomPatterns(r *rand.Rand, n int, fixed, tokens []string) []string {
+	patterns := append([]string{}, fixed...)
+	for len(patterns) < n {
+		var p []byte
+		for k := 1 + r.Intn(5); k > 0; k-- {
+			p = append(p, tokens[r.Intn(len(tokens))]...)
+		}
+		patterns = append(patterns, string(p))
+	}
+	return patterns
+}
+
+// checkListings sends cmd followed by each pattern (a command that lists the subjects the
+// pattern matches, such as KEYS) in one pipeline, and checks that redis-server lists exactly
+// the subjects match accepts. It returns how many (pattern, subject) pairs matched.
+func checkListings(t *testing.T, o *testutil.Client, cmd []any, patterns, subjects []string, match func(p, s string) bool) int {
+	t.Helper()
+	for _, p := range patterns {
+		o.Send(append(cmd, p)...)
+	}
+	matched := 0
+	for _, p := range patterns {
+		v, err := o.Receive()
+		if err != nil {
+			t.Fatalf("%v %q: %v", cmd, p, err)
+		}
+		want := map[string]bool{}
+		for _, s := range v.([]any) {
+			want[s.(string)] = true
+		}
+		matched += len(want)
+		for _, s := range subjects {
+			if got := match(p, s); got != want[s] {
+				t.Errorf("pattern %q subject %q: Match %v, %v says %v", p, s, got, cmd, want[s])
+			}
+		}
+	}
+	return matched
+}
+
 // TestMatchAgainstRedis stores a few hundred keys in a real redis-server and compares
 // KEYS <pattern> with Match over the same keys for a few hundred generated patterns.
 func TestMatchAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(7))
 	const keyAlphabet = "abcAB-^]\\*?[:\x00\x80\xff"
 	keySet := map[string]bool{"": true, "*": true, "?": true, "[": true, "\\": true, "a": true, "ab": true, "abc": true}
@@ -322,37 +365,12 @@ func TestMatchAgainstRedis(t *testing.T) {
 	}
 	tokens := []string{"*", "*", "?", "a", "b", "c", "A", "-", "^", "]", "[", "\\", ":", "\x00", "\x80", "\xff",
 		"[ab]", "[^a]", "[a-c]", "[c-a]", "[^b-c]", "[\\]]", "[a-]", "[", "[^", "\\*", "\\?", "\\[", "\\a", "[\x80-\xff]", "[\x00-a]", "**"}
-	patterns := []string{"*", "**", "", "?", "[", "[^", "\\", "*\\", "[a-", "a*", "*a", "*a*", "[]", "[^]"}
-	for len(patterns) < 600 {
-		var p []byte
-		for n := 1 + r.Intn(5); n > 0; n-- {
-			p = append(p, tokens[r.Intn(len(tokens))]...)
-		}
-		patterns = append(patterns, string(p))
-	}
-	for _, p := range patterns {
-		o.Send("KEYS", p)
-	}
-	matched := 0
-	for _, p := range patterns {
-		v, err := o.Receive()
-		if err != nil {
-			t.Fatalf("KEYS %q: %v", p, err)
-		}
-		want := map[string]bool{}
-		for _, k := range v.([]any) {
-			want[k.(string)] = true
-		}
-		matched += len(want)
-		for _, k := range keys {
-			// keysCommand matches every key for the pattern "*" without calling
-			// stringmatchlen (which would reject the empty key).
-			got := p == "*" || Match([]byte(p), []byte(k), false)
-			if got != want[k] {
-				t.Errorf("pattern %q key %q: Match %v, KEYS says %v", p, k, got, want[k])
-			}
-		}
-	}
+	patterns := randomPatterns(r, 600, []string{"*", "**", "", "?", "[", "[^", "\\", "*\\", "[a-", "a*", "*a", "*a*", "[]", "[^]"}, tokens)
+	matched := checkListings(t, o, []any{"KEYS"}, patterns, keys, func(p, k string) bool {
+		// keysCommand matches every key for the pattern "*" without calling
+		// stringmatchlen (which would reject the empty key).
+		return p == "*" || Match([]byte(p), []byte(k), false)
+	})
 	t.Logf("%d keys, %d patterns, %d matching (pattern, key) pairs", len(keys), len(patterns), matched)
 }
 
@@ -361,7 +379,7 @@ func TestMatchAgainstRedis(t *testing.T) {
 // every command name. Range bounds that are negative as C chars are where nocase differs
 // most: glibc's tolower maps -128..-2 to 128..254 and leaves -1 (EOF) alone.
 func TestMatchNocaseAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	v, err := o.Do("COMMAND", "LIST")
 	if err != nil {
 		t.Fatal(err)
@@ -374,33 +392,9 @@ func TestMatchNocaseAgainstRedis(t *testing.T) {
 	tokens := []string{"*", "*", "?", "g", "E", "t", "s", "|", "_", "Z", "\\", "\x80", "\xfe", "\xff",
 		"[a-z]", "[A-Z]", "[^e]", "[G-s]", "[s-G]", "[\\E]", "[_-z]", "[Z-a]", "[\x80-z]", "[z-\x80]",
 		"[\xfe-z]", "[\xff-z]", "[z-\xff]", "[\x80-\xff]", "[\xff-\x80]", "[\x00-g]", "[", "[^", "**"}
-	patterns := []string{"*", "g*", "G*", "*|*", "[\x80-z]et", "[\xff-z]et", "[\xfe-z]et", "[z-\xff]et"}
-	for len(patterns) < 600 {
-		var p []byte
-		for n := 1 + r.Intn(5); n > 0; n-- {
-			p = append(p, tokens[r.Intn(len(tokens))]...)
-		}
-		patterns = append(patterns, string(p))
-	}
-	for _, p := range patterns {
-		o.Send("COMMAND", "LIST", "FILTERBY", "PATTERN", p)
-	}
-	matched := 0
-	for _, p := range patterns {
-		v, err := o.Receive()
-		if err != nil {
-			t.Fatalf("COMMAND LIST FILTERBY PATTERN %q: %v", p, err)
-		}
-		want := map[string]bool{}
-		for _, n := range v.([]any) {
-			want[n.(string)] = true
-		}
-		matched += len(want)
-		for _, n := range names {
-			if got := MatchString([]byte(p), n, true); got != want[n] {
-				t.Errorf("pattern %q name %q: Match nocase %v, Redis says %v", p, n, got, want[n])
-			}
-		}
-	}
+	patterns := randomPatterns(r, 600, []string{"*", "g*", "G*", "*|*", "[\x80-z]et", "[\xff-z]et", "[\xfe-z]et", "[z-\xff]et"}, tokens)
+	matched := checkListings(t, o, []any{"COMMAND", "LIST", "FILTERBY", "PATTERN"}, patterns, names, func(p, n string) bool {
+		return MatchString([]byte(p), n, true)
+	})
 	t.Logf("%d names, %d patterns, %d matching (pattern, name) pairs", len(names), len(patterns), matched)
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 func TestParseInt(t *testing.T) {
@@ -216,7 +218,7 @@ func edgeNumbers(r *rand.Rand) []string {
 // ZSCORE), ParseLongDouble (INCRBYFLOAT), ParseRangeBound (ZCOUNT) and ParseLexBound
 // (ZLEXCOUNT) over a few hundred edge strings.
 func TestParseAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(11))
 	inputs := edgeNumbers(r)
 
@@ -394,7 +396,7 @@ func randDecimal(r *rand.Rand) string {
 // checks every reply against LongDouble, and reports how often plain float64 arithmetic
 // with FormatFloatHuman would have matched.
 func TestIncrByFloatAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(5))
 	const n = 600
 	var incrs, starts []string

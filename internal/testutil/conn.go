@@ -46,6 +46,9 @@ func (c *Conn) Do(args ...string) ([]byte, error) {
 	return c.ReadReply()
 }
 
+// Buffered is how many bytes have arrived beyond the replies read so far.
+func (c *Conn) Buffered() int { return c.r.Buffered() }
+
 // Send writes raw bytes.
 func (c *Conn) Send(raw []byte) error {
 	c.nc.SetWriteDeadline(time.Now().Add(10 * time.Second))

@@ -1,22 +1,54 @@
 package testutil
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// FreePort returns a loopback TCP port that is free now, and whose port+10000 (the cluster
-// bus port) is free too.
+var (
+	portMu  sync.Mutex
+	portOut = map[int]bool{} // handed out to tests that are still running
+)
+
+// FreePort returns a loopback TCP port that is free now, whose port+10000 (the cluster bus
+// port) is free too, and that no running test of this process has been given already (so
+// parallel tests do not race for one port). The kernel picks it, unless RCNODE_TEST_PORTS
+// ("lo-hi") names the range to pick from, for machines where only some ports may be used.
 func FreePort(t testing.TB) int {
 	t.Helper()
+	portMu.Lock()
+	defer portMu.Unlock()
+	give := func(port int) int {
+		portOut[port] = true
+		t.Cleanup(func() { // after the cleanups registered later, which stop the server
+			portMu.Lock()
+			delete(portOut, port)
+			portMu.Unlock()
+		})
+		return port
+	}
+	if lo, hi, ok := portRange(t); ok {
+		n := hi - lo + 1
+		first := rand.Intn(n)
+		for i := 0; i < n; i++ {
+			port := lo + (first+i)%n
+			if !portOut[port] && portFree(port) && portFree(port+10000) {
+				return give(port)
+			}
+		}
+		t.Fatalf("no free port pair in RCNODE_TEST_PORTS=%d-%d", lo, hi)
+	}
 	for i := 0; i < 100; i++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -24,16 +56,37 @@ func FreePort(t testing.TB) int {
 		}
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
-		if port+10000 > 65535 {
-			continue
-		}
-		if bus, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port+10000)); err == nil {
-			bus.Close()
-			return port
+		if port+10000 <= 65535 && !portOut[port] && portFree(port+10000) {
+			return give(port)
 		}
 	}
 	t.Fatal("no free port pair found")
 	return 0
+}
+
+// portRange reads RCNODE_TEST_PORTS; ok is false when it is not set.
+func portRange(t testing.TB) (lo, hi int, ok bool) {
+	t.Helper()
+	s := os.Getenv("RCNODE_TEST_PORTS")
+	if s == "" {
+		return 0, 0, false
+	}
+	a, b, _ := strings.Cut(s, "-")
+	lo, err1 := strconv.Atoi(a)
+	hi, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || lo < 1 || lo > hi || hi+10000 > 65535 {
+		t.Fatalf("RCNODE_TEST_PORTS=%q: want lo-hi with 1 <= lo <= hi <= 55535", s)
+	}
+	return lo, hi, true
+}
+
+func portFree(port int) bool {
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
 }
 
 // Proc is a server process started for a test.
@@ -42,6 +95,12 @@ type Proc struct {
 	Addr string
 	Dir  string
 	cmd  *exec.Cmd
+}
+
+// Client connects a Client to the process (closed when the test ends).
+func (p *Proc) Client(t testing.TB) *Client {
+	t.Helper()
+	return NewClient(t, p.Addr)
 }
 
 // Kill stops the process at once.
@@ -110,7 +169,10 @@ func waitPing(addr string, limit time.Duration) error {
 			var reply []byte
 			reply, err = c.Do("PING")
 			c.Close()
-			if err == nil && string(reply) == "+PONG\r\n" {
+			// A server started with requirepass, or as a replica that must not serve stale
+			// data, is up when it answers the way it was told to.
+			if err == nil && (string(reply) == "+PONG\r\n" || bytes.HasPrefix(reply, []byte("-NOAUTH ")) ||
+				bytes.HasPrefix(reply, []byte("-MASTERDOWN "))) {
 				return nil
 			}
 			if err == nil {

@@ -1,16 +1,13 @@
 package config
 
 // Differential tests against the real redis-server 7.0 (skipped when it is not on PATH).
-// Every server listens on 127.0.0.1 only, on a port in 7900-7999, and is killed when its
-// test ends.
+// Every server listens on 127.0.0.1 only, on a port from testutil.FreePort, and is killed
+// when its test ends.
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand"
 	"net"
 	"os"
 	"os/exec"
@@ -22,60 +19,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 func redisServerBin(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH")
-	}
+	p := testutil.RedisServerPath(t)
 	out, err := exec.Command(p, "--version").Output()
 	if err != nil || !bytes.Contains(out, []byte("v=7.0.")) {
 		t.Skipf("redis-server is not 7.0: %s", out)
 	}
 	return p
-}
-
-var (
-	portMu   sync.Mutex
-	portUsed = map[int]bool{}
-	portNext = 7900 + rand.Intn(100)
-)
-
-// pickPort returns a port in 7900-7999 that this process has not handed out and that is
-// free on loopback, together with its cluster bus port.
-func pickPort(t *testing.T) int {
-	t.Helper()
-	portMu.Lock()
-	defer portMu.Unlock()
-	for i := 0; i < 100; i++ {
-		p := 7900 + (portNext-7900+i)%100
-		if portUsed[p] {
-			continue
-		}
-		ok := true
-		for _, q := range []int{p, p + 10000} {
-			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(q))
-			if err != nil {
-				ok = false
-				break
-			}
-			l.Close()
-		}
-		if ok {
-			portUsed[p] = true
-			portNext = p + 1
-			t.Cleanup(func() { // runs after the server's own cleanup has killed it
-				portMu.Lock()
-				delete(portUsed, p)
-				portMu.Unlock()
-			})
-			return p
-		}
-	}
-	t.Fatal("no free port in 7900-7999")
-	return 0
 }
 
 type redisRun struct {
@@ -331,7 +286,7 @@ func TestOracleConfigFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			for attempt := 0; ; attempt++ {
-				port := strconv.Itoa(pickPort(t))
+				port := strconv.Itoa(testutil.FreePort(t))
 				first := file
 				if tc.nofile {
 					first = "-"
@@ -368,82 +323,31 @@ func TestOracleConfigFiles(t *testing.T) {
 	}
 }
 
-// respConn is a minimal RESP2 client for the oracle.
+// respConn is a connection to the oracle; an error reply is a respError value.
 type respConn struct {
-	c net.Conn
-	r *bufio.Reader
+	*testutil.Client
+	port int
 }
 
 func dialRedis(t *testing.T, port int) *respConn {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 3*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return &respConn{c: c, r: bufio.NewReader(c)}
+	return &respConn{Client: testutil.NewClient(t, "127.0.0.1:"+strconv.Itoa(port)), port: port}
 }
 
 func (rc *respConn) do(t *testing.T, args ...string) any {
 	t.Helper()
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	cmd := make([]any, len(args))
+	for i, a := range args {
+		cmd[i] = a
 	}
-	rc.c.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := rc.c.Write(b.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	v, err := rc.read()
+	v, err := rc.Do(cmd...)
 	if err != nil {
-		t.Fatal(err)
+		return respError(err.Error())
 	}
 	return v
 }
 
 type respError string
-
-func (rc *respConn) read() (any, error) {
-	line, err := rc.r.ReadString('\n')
-	if err != nil {
-		return nil, err
-	}
-	line = strings.TrimSuffix(line, "\r\n")
-	if line == "" {
-		return nil, errors.New("empty reply line")
-	}
-	switch line[0] {
-	case '+':
-		return line[1:], nil
-	case '-':
-		return respError(line[1:]), nil
-	case ':':
-		return strconv.ParseInt(line[1:], 10, 64)
-	case '$':
-		n, _ := strconv.Atoi(line[1:])
-		if n < 0 {
-			return nil, nil
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(rc.r, buf); err != nil {
-			return nil, err
-		}
-		return string(buf[:n]), nil
-	case '*':
-		n, _ := strconv.Atoi(line[1:])
-		out := make([]any, 0, max(n, 0))
-		for i := 0; i < n; i++ {
-			v, err := rc.read()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unexpected reply %q", line)
-}
 
 func (rc *respConn) configGet(t *testing.T, patterns ...string) map[string]string {
 	t.Helper()
@@ -488,7 +392,7 @@ func diffMaps(a, b map[string]string) string {
 func liveRedis(t *testing.T, dir string, args []string) (*respConn, *Config) {
 	t.Helper()
 	for attempt := 0; ; attempt++ {
-		port := pickPort(t)
+		port := testutil.FreePort(t)
 		full := append(append([]string{}, args...), "--port", strconv.Itoa(port), "--bind", "127.0.0.1")
 		run := startRedis(t, dir, full, "", 5*time.Second)
 		if !run.ready {
@@ -611,7 +515,7 @@ func TestOracleRewrite(t *testing.T) {
 	os.WriteFile(fileA, []byte(base), 0o644)
 	os.WriteFile(fileB, []byte(base), 0o644)
 	rc, _ := liveRedis(t, dir, []string{fileA})
-	port := rc.c.RemoteAddr().(*net.TCPAddr).Port
+	port := rc.port
 	c, err := parseArgs([]string{fileB, "--port", strconv.Itoa(port), "--bind", "127.0.0.1"}, dirEnv(dir, ""))
 	if err != nil {
 		t.Fatal(err)
@@ -663,7 +567,7 @@ func TestOracleRewrite(t *testing.T) {
 	if _, err := parseArgs([]string{fileA}, dirEnv(dir, "")); err != nil {
 		t.Errorf("rcnode cannot load redis-server's rewrite: %v", err)
 	}
-	run := startRedis(t, dir, []string{fileB, "--port", strconv.Itoa(pickPort(t)), "--bind", "127.0.0.1"}, "", 5*time.Second)
+	run := startRedis(t, dir, []string{fileB, "--port", strconv.Itoa(testutil.FreePort(t)), "--bind", "127.0.0.1"}, "", 5*time.Second)
 	if !run.ready {
 		t.Errorf("redis-server cannot load rcnode's rewrite:\n%s%s", run.stdout, run.stderr)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rcnode/rcnode/internal/numconv"
+	"github.com/rcnode/rcnode/internal/testutil"
 )
 
 // These tests run random command scripts against a real redis-server and the types here,
@@ -41,7 +42,7 @@ func compare(t *testing.T, step int, cmd []any, got, want any) {
 }
 
 func TestListAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(21))
 	var l List
 	vals := []string{"a", "b", "c", "d"}
@@ -134,7 +135,7 @@ func TestListAgainstRedis(t *testing.T) {
 }
 
 func TestHashAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(22))
 	lim := Limits{MaxEntries: 8, MaxValue: 6}
 	o.Do("CONFIG", "SET", "hash-max-listpack-entries", lim.MaxEntries, "hash-max-listpack-value", lim.MaxValue)
@@ -218,7 +219,7 @@ func sortPairs(v []any) []any {
 }
 
 func TestSetAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(23))
 	lim := Limits{MaxEntries: 10}
 	o.Do("CONFIG", "SET", "set-max-intset-entries", lim.MaxEntries)
@@ -317,7 +318,7 @@ func TestSetAgainstRedis(t *testing.T) {
 // TestSetPopEncodingAgainstRedis checks the encoding SPOP leaves behind when it rebuilds the
 // survivors (remaining*5 <= count): a hashtable of integers becomes an intset again.
 func TestSetPopEncodingAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	var s Set
 	args := []any{"SADD", "s", "x"}
 	s.Add([]byte("x"), DefaultSetLimits)
@@ -359,7 +360,7 @@ func normScores(v any) any {
 }
 
 func TestZSetAgainstRedis(t *testing.T) {
-	o := startOracle(t)
+	o := testutil.StartRedis(t).Client(t)
 	r := rand.New(rand.NewSource(24))
 	lim := Limits{MaxEntries: 16, MaxValue: 5}
 	o.Do("CONFIG", "SET", "zset-max-listpack-entries", lim.MaxEntries, "zset-max-listpack-value", lim.MaxValue)
