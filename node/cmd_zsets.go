@@ -500,50 +500,11 @@ func cmdZRandMember(c *Client, args [][]byte) {
 	}
 }
 
-// zparseCursor is parseScanCursorOrReply: strtoul in base 10, which accepts an optional sign
-// ("-1" wraps around), rejects leading white space, trailing bytes and overflow, stops at a
-// NUL byte, and takes the empty string as 0.
-func zparseCursor(b []byte) (uint64, bool) {
-	for i, ch := range b {
-		if ch == 0 {
-			b = b[:i]
-			break
-		}
-	}
-	if len(b) == 0 {
-		return 0, true
-	}
-	neg := false
-	i := 0
-	if b[0] == '+' || b[0] == '-' {
-		neg = b[0] == '-'
-		i++
-	}
-	if i == len(b) {
-		return 0, false
-	}
-	var v uint64
-	for ; i < len(b); i++ {
-		ch := b[i]
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		if v > (math.MaxUint64-uint64(ch-'0'))/10 {
-			return 0, false
-		}
-		v = v*10 + uint64(ch-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
-// ZSCAN key cursor [MATCH pattern] [COUNT count]
+// ZSCAN key cursor [MATCH pattern] [COUNT count]: HSCAN's cursor and option rules, with each
+// score formatted as the encoding holds it.
 func cmdZScan(c *Client, args [][]byte) {
-	cursor, ok := zparseCursor(args[2])
+	cursor, ok := scanCursor(c, args[2])
 	if !ok {
-		c.w.Error("ERR invalid cursor")
 		return
 	}
 	z, ok := typed[*datatype.ZSet](c, args[1], true)
@@ -551,44 +512,20 @@ func cmdZScan(c *Client, args [][]byte) {
 		return
 	}
 	if z == nil {
-		c.w.Array(2)
-		c.w.BulkString("0")
-		c.w.Array(0)
+		writeScanReply(c, 0, nil)
 		return
 	}
-	count := int64(10)
-	var pattern []byte
-	usePattern := false
-	for i := 3; i < len(args); i += 2 {
-		more := len(args) - i
-		switch {
-		case zArgIs(args[i], "count") && more >= 2:
-			n, ok := numconv.ParseInt(args[i+1])
-			if !ok {
-				c.w.Error(clientproto.ErrNotInteger)
-				return
-			}
-			if n < 1 {
-				c.w.Error(clientproto.ErrSyntax)
-				return
-			}
-			count = n
-		case zArgIs(args[i], "match") && more >= 2:
-			pattern = args[i+1]
-			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
-		default:
-			c.w.Error(clientproto.ErrSyntax)
-			return
-		}
+	pattern, count, ok := scanArgs(c, args)
+	if !ok {
+		return
 	}
 	items := getZPairs()
 	defer putZPairs(items)
 	listpack := z.Encoding() == datatype.EncListpack
-	next := z.Scan(cursor, int(min(count, math.MaxInt32)), func(m string, s float64) {
-		if usePattern && !glob.MatchString(pattern, m, false) {
-			return
+	next := z.Scan(cursor, count, func(m string, s float64) {
+		if pattern == nil || glob.MatchString(pattern, m, false) {
+			*items = append(*items, zpair{m, s})
 		}
-		*items = append(*items, zpair{m, s})
 	})
 	c.w.Array(2)
 	var tmp [40]byte

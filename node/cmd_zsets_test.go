@@ -7,33 +7,6 @@ import (
 	"github.com/rcnode/rcnode/node/datatype"
 )
 
-func TestZParseCursor(t *testing.T) {
-	cases := []struct {
-		in   string
-		want uint64
-		ok   bool
-	}{
-		{"0", 0, true},
-		{"", 0, true},
-		{"123", 123, true},
-		{"+7", 7, true},
-		{"-1", math.MaxUint64, true},
-		{"18446744073709551615", math.MaxUint64, true},
-		{"18446744073709551616", 0, false},
-		{" 1", 0, false},
-		{"1 ", 0, false},
-		{"-", 0, false},
-		{"0x10", 0, false},
-		{"5\x00junk", 5, true},
-	}
-	for _, c := range cases {
-		got, ok := zparseCursor([]byte(c.in))
-		if ok != c.ok || (ok && got != c.want) {
-			t.Errorf("zparseCursor(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
-		}
-	}
-}
-
 func TestZScanScore(t *testing.T) {
 	cases := []struct {
 		s        float64
