@@ -21,8 +21,8 @@ func init() {
 	register("hsetnx", cmdHSetNX)
 	register("hget", cmdHGet)
 	register("hmget", cmdHMGet)
-	register("hdel", cmdHDel)
-	register("hlen", cmdHLen)
+	register("hdel", func(c *Client, a [][]byte) { removeMembers(c, a, (*datatype.Hash).Delete) })
+	register("hlen", replyLen[*datatype.Hash])
 	register("hstrlen", cmdHStrLen)
 	register("hexists", cmdHExists)
 	register("hkeys", func(c *Client, a [][]byte) { hgetallGeneric(c, a[1], true, false) })
@@ -135,43 +135,6 @@ func cmdHMGet(c *Client, args [][]byte) {
 			c.w.Null()
 		}
 	}
-}
-
-func cmdHDel(c *Client, args [][]byte) {
-	h, ok := typed[*datatype.Hash](c, args[1], false)
-	if !ok {
-		return
-	}
-	if h == nil {
-		c.w.Int(0)
-		return
-	}
-	var deleted int64
-	for _, f := range args[2:] {
-		if h.Delete(f) {
-			deleted++
-			if h.Len() == 0 {
-				c.db.Delete(args[1])
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		c.changed(args[1], deleted)
-	}
-	c.w.Int(deleted)
-}
-
-func cmdHLen(c *Client, args [][]byte) {
-	h, ok := typed[*datatype.Hash](c, args[1], true)
-	if !ok {
-		return
-	}
-	if h == nil {
-		c.w.Int(0)
-		return
-	}
-	c.w.Int(int64(h.Len()))
 }
 
 func cmdHStrLen(c *Client, args [][]byte) {

@@ -17,7 +17,7 @@ func init() {
 	register("rpushx", func(c *Client, a [][]byte) { pushGeneric(c, a, false, true) })
 	register("lpop", func(c *Client, a [][]byte) { popGeneric(c, a, true) })
 	register("rpop", func(c *Client, a [][]byte) { popGeneric(c, a, false) })
-	register("llen", cmdLLen)
+	register("llen", replyLen[*datatype.List])
 	register("lindex", cmdLIndex)
 	register("lset", cmdLSet)
 	register("lrange", cmdLRange)
@@ -161,19 +161,6 @@ func popGeneric(c *Client, args [][]byte, head bool) {
 	}
 	c.listGone(key, l)
 	c.changed(key, count)
-}
-
-// LLEN key
-func cmdLLen(c *Client, args [][]byte) {
-	l, ok := typed[*datatype.List](c, args[1], true)
-	if !ok {
-		return
-	}
-	if l == nil {
-		c.w.Int(0)
-		return
-	}
-	c.w.Int(int64(l.Len()))
 }
 
 // LINDEX key index: the key is looked up before the index is parsed.

@@ -17,11 +17,11 @@ import (
 
 func init() {
 	register("sadd", cmdSAdd)
-	register("srem", cmdSRem)
+	register("srem", func(c *Client, a [][]byte) { removeMembers(c, a, (*datatype.Set).Remove) })
 	register("smove", cmdSMove)
 	register("sismember", cmdSIsMember)
 	register("smismember", cmdSMIsMember)
-	register("scard", cmdSCard)
+	register("scard", replyLen[*datatype.Set])
 	register("spop", cmdSPop)
 	register("srandmember", cmdSRandMember)
 	register("smembers", func(c *Client, a [][]byte) { sinterGeneric(c, a[1:], nil, false, 0) })
@@ -57,31 +57,6 @@ func cmdSAdd(c *Client, args [][]byte) {
 		c.changed(args[1], added)
 	}
 	c.w.Int(added)
-}
-
-func cmdSRem(c *Client, args [][]byte) {
-	s, ok := typed[*datatype.Set](c, args[1], false)
-	if !ok {
-		return
-	}
-	if s == nil {
-		c.w.Int(0)
-		return
-	}
-	var deleted int64
-	for _, m := range args[2:] {
-		if s.Remove(m) {
-			deleted++
-			if s.Len() == 0 {
-				c.db.Delete(args[1])
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		c.changed(args[1], deleted)
-	}
-	c.w.Int(deleted)
 }
 
 func cmdSMove(c *Client, args [][]byte) {
@@ -154,18 +129,6 @@ func cmdSMIsMember(c *Client, args [][]byte) {
 			c.w.Int(0)
 		}
 	}
-}
-
-func cmdSCard(c *Client, args [][]byte) {
-	s, ok := typed[*datatype.Set](c, args[1], true)
-	if !ok {
-		return
-	}
-	if s == nil {
-		c.w.Int(0)
-		return
-	}
-	c.w.Int(int64(s.Len()))
 }
 
 func cmdSPop(c *Client, args [][]byte) {

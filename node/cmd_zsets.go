@@ -18,8 +18,8 @@ import (
 func init() {
 	register("zadd", func(c *Client, a [][]byte) { zaddGeneric(c, a, 0) })
 	register("zincrby", func(c *Client, a [][]byte) { zaddGeneric(c, a, datatype.ZAddIncr) })
-	register("zrem", cmdZRem)
-	register("zcard", cmdZCard)
+	register("zrem", func(c *Client, a [][]byte) { removeMembers(c, a, (*datatype.ZSet).Remove) })
+	register("zcard", replyLen[*datatype.ZSet])
 	register("zscore", cmdZScore)
 	register("zmscore", cmdZMScore)
 	register("zrank", func(c *Client, a [][]byte) { zrankGeneric(c, a, false) })
@@ -219,44 +219,6 @@ options:
 	default:
 		c.w.Int(int64(added))
 	}
-}
-
-func cmdZRem(c *Client, args [][]byte) {
-	key := args[1]
-	z, ok := typed[*datatype.ZSet](c, key, false)
-	if !ok {
-		return
-	}
-	if z == nil {
-		c.w.Int(0)
-		return
-	}
-	deleted := 0
-	for _, m := range args[2:] {
-		if z.Remove(m) {
-			deleted++
-		}
-		if z.Len() == 0 {
-			c.db.Delete(key)
-			break
-		}
-	}
-	if deleted > 0 {
-		c.changed(key, int64(deleted))
-	}
-	c.w.Int(int64(deleted))
-}
-
-func cmdZCard(c *Client, args [][]byte) {
-	z, ok := typed[*datatype.ZSet](c, args[1], true)
-	if !ok {
-		return
-	}
-	if z == nil {
-		c.w.Int(0)
-		return
-	}
-	c.w.Int(int64(z.Len()))
 }
 
 func cmdZScore(c *Client, args [][]byte) {

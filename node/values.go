@@ -48,6 +48,56 @@ func typed[T any](c *Client, key []byte, read bool) (T, bool) {
 	return t, true
 }
 
+// collection is a hash, list, set or sorted set value.
+type collection interface {
+	comparable
+	Len() int
+}
+
+// replyLen is HLEN, LLEN, SCARD and ZCARD: the length of the collection at args[1], 0 when
+// the key does not exist.
+func replyLen[T collection](c *Client, args [][]byte) {
+	v, ok := typed[T](c, args[1], true)
+	if !ok {
+		return
+	}
+	var missing T
+	if v == missing {
+		c.w.Int(0)
+		return
+	}
+	c.w.Int(int64(v.Len()))
+}
+
+// removeMembers is HDEL, SREM and ZREM: it removes each of args[2:] from the collection at
+// args[1], deletes the key as soon as it is empty, and replies how many it removed.
+func removeMembers[T collection](c *Client, args [][]byte, remove func(T, []byte) bool) {
+	key := args[1]
+	v, ok := typed[T](c, key, false)
+	if !ok {
+		return
+	}
+	var missing T
+	if v == missing {
+		c.w.Int(0)
+		return
+	}
+	var removed int64
+	for _, m := range args[2:] {
+		if remove(v, m) {
+			removed++
+			if v.Len() == 0 {
+				c.db.Delete(key)
+				break
+			}
+		}
+	}
+	if removed > 0 {
+		c.changed(key, removed)
+	}
+	c.w.Int(removed)
+}
+
 // changed records n changes to key: the save schedule counts them and replication will
 // propagate the command.
 func (c *Client) changed(key []byte, n int64) {
