@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"strconv"
-	"strings"
 	"unsafe"
 
 	"github.com/rcnode/rcnode/clientproto"
@@ -267,7 +266,7 @@ func cmdHIncrByFloat(c *Client, args [][]byte) {
 	c.changed(args[1], 1)
 }
 
-// parseRandCount parses the count of HRANDFIELD and SRANDMEMBER: a long in
+// parseRandCount parses the count of HRANDFIELD, SRANDMEMBER and ZRANDMEMBER: a long in
 // [-LONG_MAX, LONG_MAX] (getRangeLongFromObjectOrReply).
 func parseRandCount(c *Client, arg []byte) (int64, bool) {
 	n, ok := numconv.ParseInt(arg)
@@ -282,22 +281,33 @@ func parseRandCount(c *Client, arg []byte) (int64, bool) {
 	return n, true
 }
 
+// parseRandWithArgs parses the "count [WITHVALUES|WITHSCORES]" arguments of HRANDFIELD and
+// ZRANDMEMBER (args[2:], the count present) in Redis's order: the count, then the syntax,
+// then, with the flag, a range that leaves room for twice as many replies.
+func parseRandWithArgs(c *Client, args [][]byte, with string) (count int64, withFlag, ok bool) {
+	count, ok = parseRandCount(c, args[2])
+	if !ok {
+		return 0, false, false
+	}
+	if len(args) > 4 || (len(args) == 4 && !argIs(args[3], with)) {
+		c.w.Error(clientproto.ErrSyntax)
+		return 0, false, false
+	}
+	if len(args) == 4 {
+		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
+			c.w.Error(errOutOfRange)
+			return 0, false, false
+		}
+		return count, true, true
+	}
+	return count, false, true
+}
+
 func cmdHRandField(c *Client, args [][]byte) {
 	if len(args) >= 3 {
-		count, ok := parseRandCount(c, args[2])
+		count, withValues, ok := parseRandWithArgs(c, args, "withvalues")
 		if !ok {
 			return
-		}
-		withValues := false
-		if len(args) > 4 || (len(args) == 4 && !strings.EqualFold(string(args[3]), "withvalues")) {
-			c.w.Error(clientproto.ErrSyntax)
-			return
-		} else if len(args) == 4 {
-			withValues = true
-			if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-				c.w.Error(errOutOfRange)
-				return
-			}
 		}
 		hrandfieldWithCount(c, args[1], count, withValues)
 		return

@@ -40,24 +40,6 @@ const (
 // cloneZSet deep-copies a sorted set for COPY, keeping its encoding.
 func cloneZSet(z *datatype.ZSet) *datatype.ZSet { return z.Dup() }
 
-// zArgIs reports whether b equals lower (an ASCII lower-case word) ignoring case, as
-// Redis's strcasecmp on an option does.
-func zArgIs(b []byte, lower string) bool {
-	if len(b) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // zpair is one member and its score in a reply being assembled.
 type zpair struct {
 	m string
@@ -118,17 +100,17 @@ options:
 	for ; idx < len(args); idx++ {
 		a := args[idx]
 		switch {
-		case zArgIs(a, "nx"):
+		case argIs(a, "nx"):
 			flags |= datatype.ZAddNX
-		case zArgIs(a, "xx"):
+		case argIs(a, "xx"):
 			flags |= datatype.ZAddXX
-		case zArgIs(a, "ch"):
+		case argIs(a, "ch"):
 			ch = true
-		case zArgIs(a, "incr"):
+		case argIs(a, "incr"):
 			flags |= datatype.ZAddIncr
-		case zArgIs(a, "gt"):
+		case argIs(a, "gt"):
 			flags |= datatype.ZAddGT
-		case zArgIs(a, "lt"):
+		case argIs(a, "lt"):
 			flags |= datatype.ZAddLT
 		default:
 			break options
@@ -348,8 +330,8 @@ func cmdZMPop(c *Client, args [][]byte) {
 	whereIdx := 2 + int(numkeys)
 	var max bool
 	switch {
-	case zArgIs(args[whereIdx], "min"):
-	case zArgIs(args[whereIdx], "max"):
+	case argIs(args[whereIdx], "min"):
+	case argIs(args[whereIdx], "max"):
 		max = true
 	default:
 		c.w.Error(clientproto.ErrSyntax)
@@ -357,7 +339,7 @@ func cmdZMPop(c *Client, args [][]byte) {
 	}
 	count := int64(-1)
 	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && zArgIs(args[j], "count") && j+1 < len(args) {
+		if count == -1 && argIs(args[j], "count") && j+1 < len(args) {
 			j++
 			n, ok := numconv.ParseInt(args[j])
 			if !ok || n < 1 {
@@ -408,25 +390,9 @@ func cmdZRandMember(c *Client, args [][]byte) {
 		c.w.BulkString(m)
 		return
 	}
-	l, ok := numconv.ParseInt(args[2])
+	l, withScores, ok := parseRandWithArgs(c, args, "withscores")
 	if !ok {
-		c.w.Error(clientproto.ErrNotInteger)
 		return
-	}
-	if l == math.MinInt64 {
-		c.w.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-		return
-	}
-	withScores := false
-	if len(args) > 4 || (len(args) == 4 && !zArgIs(args[3], "withscores")) {
-		c.w.Error(clientproto.ErrSyntax)
-		return
-	} else if len(args) == 4 {
-		withScores = true
-		if l < -math.MaxInt64/2 || l > math.MaxInt64/2 {
-			c.w.Error("ERR value is out of range")
-			return
-		}
 	}
 	z, ok := typed[*datatype.ZSet](c, args[1], true)
 	if !ok {

@@ -80,9 +80,9 @@ func zrangeGeneric(c *Client, args [][]byte, argStart int, store bool, rtype zra
 		left := len(args) - j - 1
 		a := args[j]
 		switch {
-		case !store && zArgIs(a, "withscores"):
+		case !store && argIs(a, "withscores"):
 			withScores = true
-		case zArgIs(a, "limit") && left >= 2:
+		case argIs(a, "limit") && left >= 2:
 			var ok bool
 			if offset, ok = numconv.ParseInt(args[j+1]); !ok {
 				c.w.Error(clientproto.ErrNotInteger)
@@ -93,11 +93,11 @@ func zrangeGeneric(c *Client, args [][]byte, argStart int, store bool, rtype zra
 				return
 			}
 			j += 2
-		case dir == zdirAuto && zArgIs(a, "rev"):
+		case dir == zdirAuto && argIs(a, "rev"):
 			dir = zdirReverse
-		case rtype == zrAuto && zArgIs(a, "bylex"):
+		case rtype == zrAuto && argIs(a, "bylex"):
 			rtype = zrLex
-		case rtype == zrAuto && zArgIs(a, "byscore"):
+		case rtype == zrAuto && argIs(a, "byscore"):
 			rtype = zrScore
 		default:
 			c.w.Error(clientproto.ErrSyntax)

@@ -137,7 +137,7 @@ func zsetOp(c *Client, args [][]byte, dst []byte, numkeysIdx int, op zsetOpKind,
 	for remaining := len(args) - j; remaining > 0; remaining = len(args) - j {
 		a := args[j]
 		switch {
-		case op != zopDiff && !cardOnly && remaining >= n+1 && zArgIs(a, "weights"):
+		case op != zopDiff && !cardOnly && remaining >= n+1 && argIs(a, "weights"):
 			j++
 			for i := 0; i < n; i, j = i+1, j+1 {
 				w, ok := numconv.ParseScore(args[j])
@@ -147,23 +147,23 @@ func zsetOp(c *Client, args [][]byte, dst []byte, numkeysIdx int, op zsetOpKind,
 				}
 				srcs[i].weight = w
 			}
-		case op != zopDiff && !cardOnly && remaining >= 2 && zArgIs(a, "aggregate"):
+		case op != zopDiff && !cardOnly && remaining >= 2 && argIs(a, "aggregate"):
 			switch b := args[j+1]; {
-			case zArgIs(b, "sum"):
+			case argIs(b, "sum"):
 				agg = zaggSum
-			case zArgIs(b, "min"):
+			case argIs(b, "min"):
 				agg = zaggMin
-			case zArgIs(b, "max"):
+			case argIs(b, "max"):
 				agg = zaggMax
 			default:
 				c.w.Error(clientproto.ErrSyntax)
 				return
 			}
 			j += 2
-		case dst == nil && !cardOnly && zArgIs(a, "withscores"):
+		case dst == nil && !cardOnly && argIs(a, "withscores"):
 			withScores = true
 			j++
-		case cardOnly && remaining >= 2 && zArgIs(a, "limit"):
+		case cardOnly && remaining >= 2 && argIs(a, "limit"):
 			l, ok := numconv.ParseInt(args[j+1])
 			if !ok || l < 0 {
 				c.w.Error("ERR LIMIT can't be negative")

@@ -48,6 +48,25 @@ func typed[T any](c *Client, key []byte, read bool) (T, bool) {
 	return t, true
 }
 
+// argIs reports whether b equals lower (an ASCII lower-case word) ignoring case, as Redis's
+// strcasecmp on an option does (strings.EqualFold would also fold non-ASCII letters such as
+// U+017F into "s").
+func argIs(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // collection is a hash, list, set or sorted set value.
 type collection interface {
 	comparable
