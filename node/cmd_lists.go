@@ -287,9 +287,9 @@ func cmdLRem(c *Client, args [][]byte) {
 func cmdLInsert(c *Client, args [][]byte) {
 	var after bool
 	switch {
-	case listWordIs(args[2], "after"):
+	case argIs(args[2], "after"):
 		after = true
-	case listWordIs(args[2], "before"):
+	case argIs(args[2], "before"):
 	default:
 		c.w.Error(clientproto.ErrSyntax)
 		return
@@ -320,7 +320,7 @@ func cmdLPos(c *Client, args [][]byte) {
 		more := j+1 < len(args)
 		var ok bool
 		switch {
-		case more && listWordIs(args[j], "rank"):
+		case more && argIs(args[j], "rank"):
 			j++
 			if rank, ok = c.parseLong(args[j], ""); !ok {
 				return
@@ -329,12 +329,12 @@ func cmdLPos(c *Client, args [][]byte) {
 				c.w.Error(errLPosRankZero)
 				return
 			}
-		case more && listWordIs(args[j], "count"):
+		case more && argIs(args[j], "count"):
 			j++
 			if count, ok = c.parseMinLong(args[j], 0, errLPosCountNeg); !ok {
 				return
 			}
-		case more && listWordIs(args[j], "maxlen"):
+		case more && argIs(args[j], "maxlen"):
 			j++
 			if maxlen, ok = c.parseMinLong(args[j], 0, errLPosMaxlenNeg); !ok {
 				return
@@ -369,9 +369,9 @@ func cmdLPos(c *Client, args [][]byte) {
 // listSide parses LEFT/RIGHT (getListPositionFromObjectOrReply): head is true for LEFT.
 func listSide(c *Client, arg []byte) (head, ok bool) {
 	switch {
-	case listWordIs(arg, "left"):
+	case argIs(arg, "left"):
 		return true, true
-	case listWordIs(arg, "right"):
+	case argIs(arg, "right"):
 		return false, true
 	}
 	c.w.Error(clientproto.ErrSyntax)
@@ -446,7 +446,7 @@ func cmdLMPop(c *Client, args [][]byte) {
 	}
 	count := int64(-1)
 	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && j+1 < len(args) && listWordIs(args[j], "count") {
+		if count == -1 && j+1 < len(args) && argIs(args[j], "count") {
 			j++
 			if count, ok = c.parseMinLong(args[j], 1, errLMPopCountRange); !ok {
 				return
@@ -475,22 +475,4 @@ func cmdLMPop(c *Client, args [][]byte) {
 		return
 	}
 	c.w.NullArray()
-}
-
-// listWordIs reports whether arg equals the lower-case ASCII word w ignoring ASCII case, as
-// strcasecmp does in the C locale (no Unicode folding: a Kelvin sign is not a 'k').
-func listWordIs(arg []byte, w string) bool {
-	if len(arg) != len(w) {
-		return false
-	}
-	for i := 0; i < len(arg); i++ {
-		b := arg[i]
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if b != w[i] {
-			return false
-		}
-	}
-	return true
 }
