@@ -369,19 +369,7 @@ func hrandfieldWithCount(c *Client, key []byte, count int64, withValues bool) {
 }
 
 func cmdHScan(c *Client, args [][]byte) {
-	cursor, ok := scanCursor(c, args[2])
-	if !ok {
-		return
-	}
-	h, ok := typed[*datatype.Hash](c, args[1], true)
-	if !ok {
-		return
-	}
-	if h == nil {
-		writeScanReply(c, 0, nil)
-		return
-	}
-	pattern, count, ok := scanArgs(c, args)
+	h, cursor, pattern, count, ok := scanKey[*datatype.Hash](c, args)
 	if !ok {
 		return
 	}

@@ -436,19 +436,7 @@ func sunionDiffGeneric(c *Client, keys [][]byte, dst []byte, diff bool) {
 }
 
 func cmdSScan(c *Client, args [][]byte) {
-	cursor, ok := scanCursor(c, args[2])
-	if !ok {
-		return
-	}
-	s, ok := typed[*datatype.Set](c, args[1], true)
-	if !ok {
-		return
-	}
-	if s == nil {
-		writeScanReply(c, 0, nil)
-		return
-	}
-	pattern, count, ok := scanArgs(c, args)
+	s, cursor, pattern, count, ok := scanKey[*datatype.Set](c, args)
 	if !ok {
 		return
 	}

@@ -428,22 +428,10 @@ func cmdZRandMember(c *Client, args [][]byte) {
 	}
 }
 
-// ZSCAN key cursor [MATCH pattern] [COUNT count]: HSCAN's cursor and option rules, with each
-// score formatted as the encoding holds it.
+// ZSCAN key cursor [MATCH pattern] [COUNT count], with each score formatted as the encoding
+// holds it.
 func cmdZScan(c *Client, args [][]byte) {
-	cursor, ok := scanCursor(c, args[2])
-	if !ok {
-		return
-	}
-	z, ok := typed[*datatype.ZSet](c, args[1], true)
-	if !ok {
-		return
-	}
-	if z == nil {
-		writeScanReply(c, 0, nil)
-		return
-	}
-	pattern, count, ok := scanArgs(c, args)
+	z, cursor, pattern, count, ok := scanKey[*datatype.ZSet](c, args)
 	if !ok {
 		return
 	}

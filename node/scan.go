@@ -9,10 +9,23 @@ import (
 	"github.com/rcnode/rcnode/internal/numconv"
 )
 
-// scanArgs parses HSCAN/SSCAN/ZSCAN's options (args[3:]).
-func scanArgs(c *Client, args [][]byte) (pattern []byte, count int, ok bool) {
+// scanKey starts HSCAN, SSCAN and ZSCAN (key cursor [MATCH pattern] [COUNT count]) in
+// Redis's order: the cursor, then the key, whose absence is an empty scan, then the options
+// (args[3:]). ok is false when it has replied already.
+func scanKey[T collection](c *Client, args [][]byte) (v T, cursor uint64, pattern []byte, count int, ok bool) {
+	if cursor, ok = scanCursor(c, args[2]); !ok {
+		return v, 0, nil, 0, false
+	}
+	if v, ok = typed[T](c, args[1], true); !ok {
+		return v, 0, nil, 0, false
+	}
+	var missing T
+	if v == missing {
+		writeScanReply(c, 0, nil)
+		return v, 0, nil, 0, false
+	}
 	pattern, count, _, ok = scanOptions(c, args[3:], false)
-	return pattern, count, ok
+	return v, cursor, pattern, count, ok
 }
 
 // scanOptions parses the options of the SCAN family the way scanGenericCommand does: COUNT
