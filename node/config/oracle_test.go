@@ -409,6 +409,29 @@ func liveRedis(t *testing.T, dir string, args []string) (*respConn, *Config) {
 	}
 }
 
+// compareSets runs each CONFIG SET (name value pairs) on redis-server and on c, and checks
+// that both answer alike and that CONFIG GET * agrees afterwards.
+func compareSets(t *testing.T, rc *respConn, c *Config, sets [][]string) {
+	t.Helper()
+	for _, s := range sets {
+		var pairs [][2]string
+		for i := 0; i+1 < len(s); i += 2 {
+			pairs = append(pairs, [2]string{s[i], s[i+1]})
+		}
+		want := rc.do(t, append([]string{"CONFIG", "SET"}, s...)...)
+		got := any("OK")
+		if err := c.Set(pairs); err != nil {
+			got = respError(err.Error())
+		}
+		if got != want {
+			t.Errorf("CONFIG SET %q:\nredis-server: %v\nrcnode:       %v", s, want, got)
+		}
+		if d := diffMaps(rc.configGet(t, "*"), asMap(c.Get("*"))); d != "" {
+			t.Fatalf("CONFIG GET * differs after CONFIG SET %q:\n%s", s, d)
+		}
+	}
+}
+
 func TestOracleConfigGetSet(t *testing.T) {
 	redisServerBin(t)
 	dir, _ := filepath.EvalSymlinks(t.TempDir())
@@ -453,23 +476,7 @@ func TestOracleConfigGetSet(t *testing.T) {
 		{"tls-port", "0"}, {"tls-auth-clients", "optional"},
 		{"busy-reply-threshold", "100", "lua-time-limit", "200"},
 	}
-	for _, s := range sets {
-		var pairs [][2]string
-		for i := 0; i+1 < len(s); i += 2 {
-			pairs = append(pairs, [2]string{s[i], s[i+1]})
-		}
-		want := rc.do(t, append([]string{"CONFIG", "SET"}, s...)...)
-		got := any("OK")
-		if err := c.Set(pairs); err != nil {
-			got = respError(err.Error())
-		}
-		if got != want {
-			t.Errorf("CONFIG SET %q:\nredis-server: %v\nrcnode:       %v", s, want, got)
-		}
-		if d := diffMaps(rc.configGet(t, "*"), asMap(c.Get("*"))); d != "" {
-			t.Fatalf("CONFIG GET * differs after CONFIG SET %q:\n%s", s, d)
-		}
-	}
+	compareSets(t, rc, c, sets)
 	gets := [][]string{
 		{"*"}, {"PORT"}, {"port", "PORT", "Port"}, {"PORT", "p*"}, {"*slave*"}, {"use-exit-on-panic"},
 		{"*exit*"}, {"nosuch"}, {"*max*ziplist*"}, {"?ort"}, {"[^a-p]*"}, {"[pm]ax*"}, {"save", "bind", "dir"},
@@ -586,21 +593,5 @@ func TestOracleProtectedConfigs(t *testing.T) {
 		{"dbfilename", "x.rdb"}, {"dbfilename", "a/b"}, {"dbfilename", "a\\b"}, {"dbfilename", ""},
 		{"dir", "sub", "dbfilename", "a/b"},
 	}
-	for _, s := range sets {
-		var pairs [][2]string
-		for i := 0; i+1 < len(s); i += 2 {
-			pairs = append(pairs, [2]string{s[i], s[i+1]})
-		}
-		want := rc.do(t, append([]string{"CONFIG", "SET"}, s...)...)
-		got := any("OK")
-		if err := c.Set(pairs); err != nil {
-			got = respError(err.Error())
-		}
-		if got != want {
-			t.Errorf("CONFIG SET %q:\nredis-server: %v\nrcnode:       %v", s, want, got)
-		}
-		if d := diffMaps(rc.configGet(t, "*"), asMap(c.Get("*"))); d != "" {
-			t.Fatalf("CONFIG GET * differs after CONFIG SET %q:\n%s", s, d)
-		}
-	}
+	compareSets(t, rc, c, sets)
 }
