@@ -125,8 +125,8 @@ func cmdClientList(c *Client, args [][]byte) {
 	var filter func(*Client) bool
 	if len(args) > 2 {
 		switch {
-		case len(args) == 4 && strings.EqualFold(string(args[2]), "type"):
-			kind := strings.ToLower(string(args[3]))
+		case len(args) == 4 && argIs(args[2], "type"):
+			kind := lowerASCII(args[3])
 			switch kind {
 			case "normal":
 			case "master", "replica", "slave", "pubsub":
@@ -135,7 +135,7 @@ func cmdClientList(c *Client, args [][]byte) {
 				c.w.Error("ERR Unknown client type '" + string(args[3]) + "'")
 				return
 			}
-		case strings.EqualFold(string(args[2]), "id") && len(args) > 3:
+		case argIs(args[2], "id") && len(args) > 3:
 			ids := map[int64]bool{}
 			for _, a := range args[3:] {
 				id, err := strconv.ParseInt(string(a), 10, 64)
@@ -178,7 +178,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 	var conds []func(*Client) bool
 	skipMe := true
 	for i := 2; i < len(args); i += 2 {
-		opt, val := strings.ToLower(string(args[i])), string(args[i+1])
+		opt, val := lowerASCII(args[i]), string(args[i+1])
 		switch opt {
 		case "id":
 			id, err := strconv.ParseInt(val, 10, 64)
@@ -197,7 +197,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 				return
 			}
 		case "type":
-			switch strings.ToLower(val) {
+			switch lowerASCII([]byte(val)) {
 			case "normal":
 			case "master", "replica", "slave", "pubsub":
 				conds = append(conds, func(*Client) bool { return false })
@@ -206,7 +206,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 				return
 			}
 		case "skipme":
-			switch strings.ToLower(val) {
+			switch lowerASCII([]byte(val)) {
 			case "yes":
 				skipMe = true
 			case "no":

@@ -1,7 +1,6 @@
 package node
 
 import (
-	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
@@ -111,7 +110,7 @@ func cmdHello(c *Client, args [][]byte) {
 	var name []byte
 	authed := false
 	for i := next; i < len(args); i++ {
-		opt := strings.ToLower(string(args[i]))
+		opt := lowerASCII(args[i])
 		switch {
 		case opt == "auth" && i+2 < len(args):
 			if !c.checkPassword(args[i+1], args[i+2]) {

@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/glob"
@@ -72,14 +71,14 @@ func expireGeneric(c *Client, args [][]byte, base int64, seconds bool) {
 	)
 	flag := 0
 	for _, a := range args[3:] {
-		switch strings.ToUpper(string(a)) {
-		case "NX":
+		switch lowerASCII(a) {
+		case "nx":
 			flag |= nx
-		case "XX":
+		case "xx":
 			flag |= xx
-		case "GT":
+		case "gt":
 			flag |= gt
-		case "LT":
+		case "lt":
 			flag |= lt
 		default:
 			c.w.Error("ERR Unsupported option " + string(a))
@@ -99,7 +98,7 @@ func expireGeneric(c *Client, args [][]byte, base int64, seconds bool) {
 		c.w.Error(clientproto.ErrNotInteger)
 		return
 	}
-	cmd := strings.ToLower(string(args[0]))
+	cmd := lowerASCII(args[0])
 	if seconds {
 		if when > math.MaxInt64/1000 || when < math.MinInt64/1000 {
 			c.w.Error("ERR invalid expire time in '" + cmd + "' command")
@@ -298,7 +297,7 @@ func cmdCopy(c *Client, args [][]byte) {
 	dstDB := c.db
 	replace := false
 	for i := 3; i < len(args); i++ {
-		switch opt := strings.ToLower(string(args[i])); {
+		switch opt := lowerASCII(args[i]); {
 		case opt == "replace":
 			replace = true
 		case opt == "db" && i+1 < len(args):

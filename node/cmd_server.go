@@ -2,7 +2,6 @@ package node
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rcnode/rcnode/clientproto"
@@ -35,7 +34,7 @@ func flushMode(c *Client, args [][]byte) bool {
 		c.w.Error(clientproto.ErrSyntax)
 		return false
 	}
-	if len(args) == 2 && !strings.EqualFold(string(args[1]), "async") && !strings.EqualFold(string(args[1]), "sync") {
+	if len(args) == 2 && !argIs(args[1], "async") && !argIs(args[1], "sync") {
 		c.w.Error(clientproto.ErrSyntax)
 		return false
 	}
@@ -72,7 +71,7 @@ func cmdDebug(c *Client, args [][]byte) {
 		c.w.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
 		return
 	}
-	sub := strings.ToLower(string(args[1]))
+	sub := lowerASCII(args[1])
 	switch {
 	case sub == "sleep" && len(args) == 3:
 		secs, ok := numconv.ParseFloat(args[2])
@@ -105,7 +104,7 @@ func cmdDebug(c *Client, args [][]byte) {
 
 func cmdShutdown(c *Client, args [][]byte) {
 	for _, a := range args[1:] {
-		switch strings.ToLower(string(a)) {
+		switch lowerASCII(a) {
 		case "nosave", "save", "now", "force":
 		case "abort":
 			c.w.Error("ERR No shutdown in progress.")

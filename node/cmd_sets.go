@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/glob"
@@ -352,7 +351,7 @@ func cmdSInterCard(c *Client, args [][]byte) {
 	}
 	var limit int64
 	for j := 2 + int(numkeys); j < len(args); j++ {
-		if strings.EqualFold(string(args[j]), "limit") && j+1 < len(args) {
+		if argIs(args[j], "limit") && j+1 < len(args) {
 			j++
 			var ok bool
 			if limit, ok = numconv.ParseInt(args[j]); !ok || limit < 0 {

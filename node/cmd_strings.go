@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
@@ -83,20 +82,20 @@ const expireFlags = setEX | setPX | setEXAT | setPXAT
 // rules for which options exclude which.
 func parseStringOptions(args [][]byte, from int, isSet bool) (flags int, expire []byte, ok bool) {
 	for j := from; j < len(args); j++ {
-		opt := strings.ToUpper(string(args[j]))
+		opt := lowerASCII(args[j])
 		hasNext := j+1 < len(args)
 		switch {
-		case opt == "NX" && isSet && flags&setXX == 0:
+		case opt == "nx" && isSet && flags&setXX == 0:
 			flags |= setNX
-		case opt == "XX" && isSet && flags&setNX == 0:
+		case opt == "xx" && isSet && flags&setNX == 0:
 			flags |= setXX
-		case opt == "GET" && isSet:
+		case opt == "get" && isSet:
 			flags |= setGet
-		case opt == "KEEPTTL" && isSet && flags&(setPersist|expireFlags) == 0:
+		case opt == "keepttl" && isSet && flags&(setPersist|expireFlags) == 0:
 			flags |= setKeepTTL
-		case opt == "PERSIST" && !isSet && flags&(expireFlags|setKeepTTL) == 0:
+		case opt == "persist" && !isSet && flags&(expireFlags|setKeepTTL) == 0:
 			flags |= setPersist
-		case (opt == "EX" || opt == "PX" || opt == "EXAT" || opt == "PXAT") && hasNext &&
+		case (opt == "ex" || opt == "px" || opt == "exat" || opt == "pxat") && hasNext &&
 			flags&(setKeepTTL|setPersist|expireFlags) == 0:
 			flags |= expireOption(opt)
 			expire = args[j+1]
@@ -110,11 +109,11 @@ func parseStringOptions(args [][]byte, from int, isSet bool) (flags int, expire 
 
 func expireOption(opt string) int {
 	switch opt {
-	case "EX":
+	case "ex":
 		return setEX
-	case "PX":
+	case "px":
 		return setPX
-	case "EXAT":
+	case "exat":
 		return setEXAT
 	}
 	return setPXAT

@@ -39,7 +39,7 @@ func cmdInfo(c *Client, args [][]byte) {
 		want["default"] = true
 	}
 	for _, a := range args[1:] {
-		name := strings.ToLower(string(a))
+		name := lowerASCII(a)
 		if name == "all" || name == "everything" {
 			all = true
 		}

@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
@@ -35,7 +34,7 @@ func scanOptions(c *Client, args [][]byte, allowType bool) (pattern []byte, coun
 	for i := 0; i < len(args); i += 2 {
 		more := len(args) - i
 		switch {
-		case more >= 2 && strings.EqualFold(string(args[i]), "count"):
+		case more >= 2 && argIs(args[i], "count"):
 			n, ok := numconv.ParseInt(args[i+1])
 			if !ok {
 				c.w.Error(clientproto.ErrNotInteger)
@@ -46,13 +45,13 @@ func scanOptions(c *Client, args [][]byte, allowType bool) (pattern []byte, coun
 				return nil, 0, "", false
 			}
 			count = int(min(n, math.MaxInt))
-		case more >= 2 && strings.EqualFold(string(args[i]), "match"):
+		case more >= 2 && argIs(args[i], "match"):
 			pattern = args[i+1]
 			if len(pattern) == 1 && pattern[0] == '*' {
 				pattern = nil
 			}
-		case more >= 2 && allowType && strings.EqualFold(string(args[i]), "type"):
-			typ = strings.ToLower(string(args[i+1]))
+		case more >= 2 && allowType && argIs(args[i], "type"):
+			typ = lowerASCII(args[i+1])
 		default:
 			c.w.Error(clientproto.ErrSyntax)
 			return nil, 0, "", false

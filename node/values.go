@@ -67,6 +67,18 @@ func argIs(b []byte, lower string) bool {
 	return true
 }
 
+// lowerASCII lower-cases only A-Z, as C's tolower in the "C" locale does for option words:
+// strings.ToLower would also turn U+212A (Kelvin sign) into "k".
+func lowerASCII(b []byte) string {
+	out := []byte(string(b))
+	for i, c := range out {
+		if c >= 'A' && c <= 'Z' {
+			out[i] = c + 'a' - 'A'
+		}
+	}
+	return string(out)
+}
+
 // collection is a hash, list, set or sorted set value.
 type collection interface {
 	comparable
