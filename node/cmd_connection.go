@@ -1,7 +1,6 @@
 package node
 
 import (
-
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
 )
