@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rcnode/rcnode/internal/testutil"
+	"github.com/rcnode/rcnode/node/config"
 )
 
 // TestStartupLogAndShutdown starts the binary like a test harness does and checks the lines
@@ -115,5 +116,23 @@ func TestBadConfigStopsStartup(t *testing.T) {
 	want := strings.ReplaceAll(string(redisOut), "Redis", "rcnode")
 	if strings.TrimSpace(string(out)) != strings.TrimSpace(want) {
 		t.Errorf("rcnode:\n%s\nredis-server:\n%s", out, redisOut)
+	}
+}
+
+func TestThreadsFor(t *testing.T) {
+	for _, c := range []struct {
+		conf string
+		cpus int
+		want int
+	}{
+		{"", 2, 1}, {"", 1, 1}, {"", 16, 8}, {"io-threads 4", 2, 4}, {"io-threads 1", 16, 1},
+	} {
+		cfg, err := config.Parse(c.conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := threadsFor(cfg, c.cpus); got != c.want {
+			t.Errorf("threadsFor(%q, %d cpus) = %d, want %d", c.conf, c.cpus, got, c.want)
+		}
 	}
 }
