@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/rcnode/rcnode/clientproto"
-	"github.com/rcnode/rcnode/node/keyspace"
 )
 
 const (
@@ -26,7 +25,7 @@ type Client struct {
 	nc  net.Conn
 	rd  *clientproto.Reader
 	w   *clientproto.Writer
-	db  *keyspace.DB
+	db  clientDB
 
 	id       int64
 	name     atomic.Pointer[string]
@@ -79,7 +78,6 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		nc:      nc,
 		rd:      clientproto.NewReader(readBufferSize),
 		w:       clientproto.NewWriter(writeBufferKeep),
-		db:      s.ks.DBs[0],
 		id:      s.nextID.Add(1),
 		addr:    nc.RemoteAddr().String(),
 		laddr:   nc.LocalAddr().String(),
@@ -87,6 +85,7 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		keyPos:  make([]int, 0, 16),
 		shards:  make([]int, 0, 16),
 	}
+	c.db.use(s.ks.DBs[0])
 	c.authenticated = st.RequirePass == ""
 	c.protoVer.Store(2)
 	c.lastUsed.Store(c.created.Unix())

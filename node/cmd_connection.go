@@ -49,7 +49,7 @@ func cmdSelect(c *Client, args [][]byte) {
 		c.w.Error("ERR DB index is out of range")
 		return
 	}
-	c.db = c.srv.ks.DBs[id]
+	c.db.use(c.srv.ks.DBs[id])
 	c.dbIndex.Store(int32(id))
 	c.w.OK()
 }

@@ -231,7 +231,7 @@ func cmdKeys(c *Client, args [][]byte) {
 	var keys []string
 	for s := 0; s < slots.Count; s++ {
 		if c.db.CountInSlot(s) > 0 {
-			keys = keysOfSlot(c.srv.ks, c.db, s, pattern, "", keys)
+			keys = keysOfSlot(c.srv.ks, c.db.DB, s, pattern, "", keys)
 		}
 	}
 	c.w.Array(len(keys))
@@ -255,7 +255,7 @@ func cmdScan(c *Client, args [][]byte) {
 	s := int(min(cursor, slots.Count))
 	for ; s < slots.Count && len(keys) < count; s++ {
 		if c.db.CountInSlot(s) > 0 {
-			keys = keysOfSlot(c.srv.ks, c.db, s, pattern, typ, keys)
+			keys = keysOfSlot(c.srv.ks, c.db.DB, s, pattern, typ, keys)
 		}
 	}
 	if s >= slots.Count {
@@ -294,7 +294,7 @@ func cmdRandomKey(c *Client, args [][]byte) {
 }
 
 func cmdCopy(c *Client, args [][]byte) {
-	dstDB := c.db
+	dstDB := c.db.DB
 	replace := false
 	for i := 3; i < len(args); i++ {
 		switch opt := lowerASCII(args[i]); {
@@ -322,7 +322,7 @@ func cmdCopy(c *Client, args [][]byte) {
 		}
 	}
 	src, dst := args[1], args[2]
-	if dstDB == c.db && string(src) == string(dst) {
+	if dstDB == c.db.DB && string(src) == string(dst) {
 		c.w.Error("ERR source and destination objects are the same")
 		return
 	}

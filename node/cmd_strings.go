@@ -46,10 +46,11 @@ func cmdGet(c *Client, args [][]byte) {
 	c.w.Bulk(s.B)
 }
 
-// setString stores val under key, reusing the old string's storage when it fits, so a SET
-// over an existing key does not allocate. keepTTL keeps the key's expiry.
-func (c *Client) setString(key, val []byte, keepTTL bool) {
-	if old, ok := c.db.Get(key).(*datatype.Str); ok && cap(old.B) >= len(val) && cap(old.B) <= 2*len(val)+64 {
+// setString stores val under key, whose current value is old (nil when missing), reusing
+// the old string's storage when it fits, so a SET over an existing key does not allocate.
+// keepTTL keeps the key's expiry.
+func (c *Client) setString(key, val []byte, keepTTL bool, old any) {
+	if old, ok := old.(*datatype.Str); ok && cap(old.B) >= len(val) && cap(old.B) <= 2*len(val)+64 {
 		old.B = append(old.B[:0], val...)
 		if !keepTTL {
 			c.db.Persist(key)
@@ -183,7 +184,7 @@ func setGeneric(c *Client, flags int, key, val, expire []byte, cmd string, nxRep
 		}
 		return
 	}
-	c.setString(key, val, flags&setKeepTTL != 0)
+	c.setString(key, val, flags&setKeepTTL != 0, old)
 	if expire != nil {
 		c.db.SetExpire(key, when)
 	}
@@ -273,7 +274,7 @@ func cmdMSet(c *Client, args [][]byte) {
 		return
 	}
 	for i := 1; i < len(args); i += 2 {
-		c.setString(args[i], args[i+1], false)
+		c.setString(args[i], args[i+1], false, c.db.Get(args[i]))
 		c.changed(args[i], 1)
 	}
 	c.w.OK()
@@ -291,7 +292,7 @@ func cmdMSetNX(c *Client, args [][]byte) {
 		}
 	}
 	for i := 1; i < len(args); i += 2 {
-		c.setString(args[i], args[i+1], false)
+		c.setString(args[i], args[i+1], false, c.db.Get(args[i]))
 		c.changed(args[i], 1)
 	}
 	c.w.Int(1)

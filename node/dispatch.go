@@ -6,7 +6,6 @@ import (
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/node/keyspace"
-	"github.com/rcnode/rcnode/slots"
 )
 
 // handler serves one command. The dispatcher has already checked arity and authentication
@@ -111,7 +110,7 @@ func (c *Client) lockKeys(args [][]byte) bool {
 	c.shards = c.shards[:0]
 	firstSlot := -1
 	for _, p := range c.keyPos {
-		s := slots.KeySlot(args[p])
+		s := c.db.slotOf(args[p])
 		if firstSlot < 0 {
 			firstSlot = s
 		} else if s != firstSlot && c.srv.opts.ClusterEnabled {

@@ -11,7 +11,7 @@ import (
 type DB struct {
 	ks    *Keyspace
 	ID    int
-	slots [slots.Count]*slotTable
+	slots [slots.Count]slotTable // by value: one memory read fewer per lookup
 
 	keys     atomic.Int64
 	volatile atomic.Int64
@@ -25,11 +25,14 @@ type slotTable struct {
 	expires map[string]int64 // only volatile keys, as Redis keeps a separate expires dict
 }
 
+// table returns slot s's table, or nil when it holds no keys and create is false.
 func (db *DB) table(s int, create bool) *slotTable {
-	t := db.slots[s]
-	if t == nil && create {
-		t = &slotTable{keys: make(map[string]any)}
-		db.slots[s] = t
+	t := &db.slots[s]
+	if t.keys == nil {
+		if !create {
+			return nil
+		}
+		t.keys = make(map[string]any)
 	}
 	return t
 }
@@ -56,10 +59,11 @@ func (db *DB) expired(t *slotTable, s int, key []byte) bool {
 }
 
 // Get returns key's value, or nil when it does not exist (or has expired).
-func (db *DB) Get(key []byte) any { return db.get(slotOf(key), key) }
+func (db *DB) Get(key []byte) any { return db.GetAt(slotOf(key), key) }
 
-func (db *DB) get(s int, key []byte) any {
-	t := db.slots[s]
+// GetAt is Get for a key whose slot s the caller has already computed.
+func (db *DB) GetAt(s int, key []byte) any {
+	t := db.table(s, false)
 	if t == nil {
 		return nil
 	}
@@ -71,9 +75,11 @@ func (db *DB) get(s int, key []byte) any {
 }
 
 // GetRead is Get for read commands: it also counts a keyspace hit or miss.
-func (db *DB) GetRead(key []byte) any {
-	s := slotOf(key)
-	v := db.get(s, key)
+func (db *DB) GetRead(key []byte) any { return db.GetReadAt(slotOf(key), key) }
+
+// GetReadAt is GetRead for a key of slot s.
+func (db *DB) GetReadAt(s int, key []byte) any {
+	v := db.GetAt(s, key)
 	l := &db.ks.locks[s%LockShards]
 	if v == nil {
 		l.misses++
@@ -84,16 +90,19 @@ func (db *DB) GetRead(key []byte) any {
 }
 
 // Changed counts n changes to key (for the save schedule and rdb_changes_since_last_save).
-func (db *DB) Changed(key []byte, n int64) {
-	db.ks.locks[slotOf(key)%LockShards].dirty += n
-}
+func (db *DB) Changed(key []byte, n int64) { db.ChangedAt(slotOf(key), n) }
+
+// ChangedAt counts n changes to a key of slot s.
+func (db *DB) ChangedAt(s int, n int64) { db.ks.locks[s%LockShards].dirty += n }
 
 // Exists reports whether key exists.
 func (db *DB) Exists(key []byte) bool { return db.Get(key) != nil }
 
 // Set stores v under key and clears any expiry, as SET without KEEPTTL does.
-func (db *DB) Set(key []byte, v any) {
-	s := slotOf(key)
+func (db *DB) Set(key []byte, v any) { db.SetAt(slotOf(key), key, v) }
+
+// SetAt is Set for a key of slot s.
+func (db *DB) SetAt(s int, key []byte, v any) {
 	t := db.table(s, true)
 	if _, ok := t.keys[string(key)]; ok {
 		t.keys[string(key)] = v
@@ -106,8 +115,10 @@ func (db *DB) Set(key []byte, v any) {
 }
 
 // SetKeepTTL stores v under key and keeps its expiry if it has one.
-func (db *DB) SetKeepTTL(key []byte, v any) {
-	s := slotOf(key)
+func (db *DB) SetKeepTTL(key []byte, v any) { db.SetKeepTTLAt(slotOf(key), key, v) }
+
+// SetKeepTTLAt is SetKeepTTL for a key of slot s.
+func (db *DB) SetKeepTTLAt(s int, key []byte, v any) {
 	t := db.table(s, true)
 	if _, ok := t.keys[string(key)]; ok {
 		db.expired(t, s, key)
@@ -120,9 +131,11 @@ func (db *DB) SetKeepTTL(key []byte, v any) {
 }
 
 // Delete removes key and reports whether it existed.
-func (db *DB) Delete(key []byte) bool {
-	s := slotOf(key)
-	t := db.slots[s]
+func (db *DB) Delete(key []byte) bool { return db.DeleteAt(slotOf(key), key) }
+
+// DeleteAt is Delete for a key of slot s.
+func (db *DB) DeleteAt(s int, key []byte) bool {
+	t := db.table(s, false)
 	if t == nil {
 		return false
 	}
@@ -153,8 +166,11 @@ func (db *DB) clearExpire(t *slotTable, key []byte) bool {
 }
 
 // Expire returns key's expiry in Unix ms, or -1 when it has none. The key must exist.
-func (db *DB) Expire(key []byte) int64 {
-	t := db.slots[slotOf(key)]
+func (db *DB) Expire(key []byte) int64 { return db.ExpireAt(slotOf(key), key) }
+
+// ExpireAt is Expire for a key of slot s.
+func (db *DB) ExpireAt(s int, key []byte) int64 {
+	t := db.table(s, false)
 	if t == nil || len(t.expires) == 0 {
 		return -1
 	}
@@ -165,8 +181,11 @@ func (db *DB) Expire(key []byte) int64 {
 }
 
 // SetExpire sets an existing key's expiry to when (Unix ms).
-func (db *DB) SetExpire(key []byte, when int64) {
-	t := db.slots[slotOf(key)]
+func (db *DB) SetExpire(key []byte, when int64) { db.SetExpireAt(slotOf(key), key, when) }
+
+// SetExpireAt is SetExpire for a key of slot s.
+func (db *DB) SetExpireAt(s int, key []byte, when int64) {
+	t := db.table(s, false)
 	if t == nil {
 		return
 	}
@@ -183,8 +202,11 @@ func (db *DB) SetExpire(key []byte, when int64) {
 }
 
 // Persist removes key's expiry and reports whether it had one.
-func (db *DB) Persist(key []byte) bool {
-	t := db.slots[slotOf(key)]
+func (db *DB) Persist(key []byte) bool { return db.PersistAt(slotOf(key), key) }
+
+// PersistAt is Persist for a key of slot s.
+func (db *DB) PersistAt(s int, key []byte) bool {
+	t := db.table(s, false)
 	if t == nil {
 		return false
 	}
@@ -203,7 +225,7 @@ func (db *DB) CountInSlot(s int) int { return int(db.perSlot[s].Load()) }
 // ForEachInSlot calls fn for each key of slot s until fn returns false; the caller holds s's
 // lock and fn must not add or remove keys. Expired keys that are still stored are skipped.
 func (db *DB) ForEachInSlot(s int, fn func(key string, v any) bool) {
-	t := db.slots[s]
+	t := db.table(s, false)
 	if t == nil {
 		return
 	}
@@ -222,7 +244,7 @@ func (db *DB) ForEachInSlot(s int, fn func(key string, v any) bool) {
 
 // FlushSlot removes every key of slot s; the caller holds s's lock. It returns how many.
 func (db *DB) FlushSlot(s int) int {
-	t := db.slots[s]
+	t := db.table(s, false)
 	if t == nil {
 		return 0
 	}
@@ -230,7 +252,7 @@ func (db *DB) FlushSlot(s int) int {
 	db.keys.Add(int64(-n))
 	db.volatile.Add(int64(-len(t.expires)))
 	db.perSlot[s].Store(0)
-	db.slots[s] = nil
+	db.slots[s] = slotTable{}
 	return n
 }
 

@@ -29,7 +29,7 @@ func (ks *Keyspace) ActiveExpire(cursor *ExpireCursor, budget int) int {
 			continue
 		}
 		ks.Lock(s)
-		if t := db.slots[s]; t != nil && len(t.expires) > 0 {
+		if t := db.table(s, false); t != nil && len(t.expires) > 0 {
 			removed += db.expireSlot(t, s, now, budget-removed)
 		}
 		ks.Unlock(s)
