@@ -107,6 +107,15 @@ func (n *zNode) less(score float64, member string) bool {
 }
 
 func (z *ZSet) insert(score float64, member string) *zNode {
+	x := newZNode(randomLevel(), score, member)
+	z.link(x)
+	return x
+}
+
+// link inserts node x (its score, member and levels set; its links are overwritten) at its
+// place in the skiplist.
+func (z *ZSet) link(node *zNode) {
+	score, member := node.score, node.member
 	var update [zslMaxLevel]*zNode
 	var rank [zslMaxLevel]int
 	x := z.header
@@ -120,7 +129,7 @@ func (z *ZSet) insert(score float64, member string) *zNode {
 		}
 		update[i] = x
 	}
-	lvl := randomLevel()
+	lvl := len(node.level)
 	if lvl > z.level {
 		for i := z.level; i < lvl; i++ {
 			rank[i] = 0
@@ -129,7 +138,7 @@ func (z *ZSet) insert(score float64, member string) *zNode {
 		}
 		z.level = lvl
 	}
-	x = newZNode(lvl, score, member)
+	x = node
 	for i := 0; i < lvl; i++ {
 		x.level[i].forward = update[i].level[i].forward
 		update[i].level[i].forward = x
@@ -139,6 +148,7 @@ func (z *ZSet) insert(score float64, member string) *zNode {
 	for i := lvl; i < z.level; i++ {
 		update[i].level[i].span++
 	}
+	x.backward = nil
 	if update[0] != z.header {
 		x.backward = update[0]
 	}
@@ -148,7 +158,6 @@ func (z *ZSet) insert(score float64, member string) *zNode {
 		z.tail = x
 	}
 	z.length++
-	return x
 }
 
 // updateFor fills update with the rightmost node before (score, member) at every level.
@@ -384,13 +393,13 @@ func (z *ZSet) updateScore(n *zNode, newScore float64) {
 		n.score = newScore
 		return
 	}
+	// Re-link the same node (keeping its height) rather than allocate a new one as Redis's
+	// zslUpdateScore does: the dict entry and ZSCAN's slot stay valid, and nothing is freed.
 	var update [zslMaxLevel]*zNode
 	z.updateFor(n.score, n.member, &update)
 	z.unlink(n, &update)
-	nn := z.insert(newScore, n.member)
-	nn.pos = n.pos // keep the slot: ZSCAN's guarantee depends on it
-	z.nodes[nn.pos] = nn
-	z.dict[n.member] = nn
+	n.score = newScore
+	z.link(n)
 }
 
 // Remove deletes member and reports whether it was there (ZREM).
