@@ -1,8 +1,11 @@
 package node
 
 import (
+	"math"
+
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
+	"github.com/rcnode/rcnode/node/keyspace"
 )
 
 func init() {
@@ -35,21 +38,32 @@ func cmdQuit(c *Client, args [][]byte) {
 	c.closeAfter = true
 }
 
-func cmdSelect(c *Client, args [][]byte) {
-	id, ok := numconv.ParseInt(args[1])
-	if !ok || id < -2147483648 || id > 2147483647 {
+// dbArg parses a database index as SELECT, COPY ... DB and friends do, replying with Redis's
+// errors; clusterErr is the command's refusal of any database but 0 in cluster mode.
+func (c *Client) dbArg(b []byte, clusterErr string) (*keyspace.DB, bool) {
+	id, ok := numconv.ParseInt(b)
+	if !ok || id < math.MinInt32 || id > math.MaxInt32 {
 		c.w.Error(clientproto.ErrNotInteger)
-		return
+		return nil, false
 	}
 	if c.srv.opts.ClusterEnabled && id != 0 {
-		c.w.Error("ERR SELECT is not allowed in cluster mode")
-		return
+		c.w.Error(clusterErr)
+		return nil, false
 	}
 	if id < 0 || id >= int64(len(c.srv.ks.DBs)) {
 		c.w.Error("ERR DB index is out of range")
+		return nil, false
+	}
+	return c.srv.ks.DBs[id], true
+}
+
+func cmdSelect(c *Client, args [][]byte) {
+	db, ok := c.dbArg(args[1], "ERR SELECT is not allowed in cluster mode")
+	if !ok {
 		return
 	}
-	c.db.use(c.srv.ks.DBs[id])
+	id := db.ID
+	c.db.use(db)
 	c.dbIndex.Store(int32(id))
 	c.w.OK()
 }

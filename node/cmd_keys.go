@@ -301,20 +301,11 @@ func cmdCopy(c *Client, args [][]byte) {
 		case opt == "replace":
 			replace = true
 		case opt == "db" && i+1 < len(args):
-			id, ok := numconv.ParseInt(args[i+1])
-			if !ok || id < math.MinInt32 || id > math.MaxInt32 {
-				c.w.Error(clientproto.ErrNotInteger)
+			db, ok := c.dbArg(args[i+1], "ERR Copying to another database is not allowed in cluster mode")
+			if !ok {
 				return
 			}
-			if c.srv.opts.ClusterEnabled && id != 0 {
-				c.w.Error("ERR Copying to another database is not allowed in cluster mode")
-				return
-			}
-			if id < 0 || id >= int64(len(c.srv.ks.DBs)) {
-				c.w.Error("ERR DB index is out of range")
-				return
-			}
-			dstDB = c.srv.ks.DBs[id]
+			dstDB = db
 			i++
 		default:
 			c.w.Error(clientproto.ErrSyntax)

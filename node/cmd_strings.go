@@ -269,33 +269,36 @@ func cmdMGet(c *Client, args [][]byte) {
 }
 
 func cmdMSet(c *Client, args [][]byte) {
-	if len(args)%2 == 0 {
-		c.w.Error(clientproto.WrongArity("mset"))
-		return
+	if msetGeneric(c, args, false) {
+		c.w.OK()
 	}
-	for i := 1; i < len(args); i += 2 {
-		c.setString(args[i], args[i+1], false, c.db.Get(args[i]))
-		c.changed(args[i], 1)
-	}
-	c.w.OK()
 }
 
 func cmdMSetNX(c *Client, args [][]byte) {
-	if len(args)%2 == 0 {
-		c.w.Error(clientproto.WrongArity("msetnx"))
-		return
+	if msetGeneric(c, args, true) {
+		c.w.Int(1)
+	} else if len(args)%2 == 1 {
+		c.w.Int(0)
 	}
-	for i := 1; i < len(args); i += 2 {
+}
+
+// msetGeneric stores MSET's key/value pairs; with nx it stores nothing when any key exists.
+// It reports whether it stored them (after replying the arity error for an odd pair count).
+func msetGeneric(c *Client, args [][]byte, nx bool) bool {
+	if len(args)%2 == 0 {
+		c.w.Error(clientproto.WrongArity(lowerASCII(args[0])))
+		return false
+	}
+	for i := 1; nx && i < len(args); i += 2 {
 		if c.db.Exists(args[i]) {
-			c.w.Int(0)
-			return
+			return false
 		}
 	}
 	for i := 1; i < len(args); i += 2 {
 		c.setString(args[i], args[i+1], false, c.db.Get(args[i]))
 		c.changed(args[i], 1)
 	}
-	c.w.Int(1)
+	return true
 }
 
 // incrDecr adds delta to the integer stored at key, keeping its TTL.
