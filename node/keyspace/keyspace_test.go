@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"fmt"
+	"math/rand"
 	"testing"
 
 	"github.com/rcnode/rcnode/slots"
@@ -125,6 +126,29 @@ func BenchmarkGetHit(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if db.Get(key) == nil {
+			b.Fatal("miss")
+		}
+	}
+}
+
+// BenchmarkGetRandom100k looks up random keys among 100k, as redis-benchmark -r 100000
+// does: the cost is the cache misses on the way to a value.
+func BenchmarkGetRandom100k(b *testing.B) {
+	ks, _ := newTestKeyspace()
+	db := ks.DBs[0]
+	keys := make([][]byte, 100000)
+	for i := range keys {
+		keys[i] = []byte(fmt.Sprintf("key:%012d", i))
+		db.Set(keys[i], "v")
+	}
+	r := rand.New(rand.NewSource(1))
+	order := make([]int, 1<<16)
+	for i := range order {
+		order[i] = r.Intn(len(keys))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if db.Get(keys[order[i&(len(order)-1)]]) == nil {
 			b.Fatal("miss")
 		}
 	}
