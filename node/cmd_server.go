@@ -1,7 +1,6 @@
 package node
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/rcnode/rcnode/clientproto"
@@ -129,5 +128,3 @@ func cmdRole(c *Client, args [][]byte) {
 }
 
 func (s *Server) roleName() string { return "master" }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -56,7 +56,6 @@ func (s *ConfigStore) settings() *Settings {
 	st.SetMaxIntsetEntries = int(c.SetMaxIntsetEntries)
 	st.ZsetMaxListpackEntries = int(c.ZsetMaxListpackEntries)
 	st.ZsetMaxListpackValue = int(c.ZsetMaxListpackValue)
-	st.ListMaxListpackSize = c.ListMaxListpackSize
 	st.ClusterRequireFullCoverage = c.ClusterRequireFullCoverage
 	st.ClusterAllowReadsWhenDown = c.ClusterAllowReadsWhenDown
 	return st

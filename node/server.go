@@ -29,12 +29,10 @@ type Options struct {
 	Bind           []string
 	Databases      int
 	ClusterEnabled bool
-	Dir            string
 	PidFile        string
 	LogFile        string
 	LogLevel       string
 	ConfigFile     string
-	TCPBacklog     int
 	// Ignored are the real redis.conf directives rcnode accepted without implementing them.
 	Ignored []string
 }

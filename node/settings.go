@@ -17,7 +17,6 @@ type Settings struct {
 	SetMaxIntsetEntries    int
 	ZsetMaxListpackEntries int
 	ZsetMaxListpackValue   int
-	ListMaxListpackSize    int
 
 	ClusterRequireFullCoverage bool
 	ClusterAllowReadsWhenDown  bool
@@ -36,7 +35,6 @@ func DefaultSettings() *Settings {
 		SetMaxIntsetEntries:    512,
 		ZsetMaxListpackEntries: 128,
 		ZsetMaxListpackValue:   64,
-		ListMaxListpackSize:    -2,
 
 		ClusterRequireFullCoverage: true,
 	}

@@ -88,12 +88,10 @@ func optionsFrom(cfg *config.Config) node.Options {
 		Bind:           cfg.Bind,
 		Databases:      cfg.Databases,
 		ClusterEnabled: cfg.ClusterEnabled,
-		Dir:            cfg.Dir,
 		PidFile:        cfg.Pidfile,
 		LogFile:        cfg.Logfile,
 		LogLevel:       cfg.Loglevel,
 		ConfigFile:     cfg.File,
-		TCPBacklog:     cfg.TCPBacklog,
 		Ignored:        cfg.Ignored,
 	}
 }

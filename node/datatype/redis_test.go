@@ -18,14 +18,6 @@ import (
 // replying the way the commands do, and compare the replies (and OBJECT ENCODING) wherever
 // Redis's answer is deterministic.
 
-func strs(v []string) []any {
-	out := make([]any, len(v))
-	for i, s := range v {
-		out[i] = s
-	}
-	return out
-}
-
 func ints(v []int) []any {
 	out := make([]any, len(v))
 	for i, n := range v {
