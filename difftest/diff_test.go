@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/rcnode/rcnode/internal/sdsargs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -61,7 +62,7 @@ func loadScripts(t *testing.T, dir string) []script {
 					t.Fatalf("%s:%d: unknown directive %q", f, n+1, word)
 				}
 			}
-			st.args, err = splitArgs(line)
+			st.args, err = sdsargs.Split(line)
 			if err != nil || len(st.args) == 0 {
 				t.Fatalf("%s:%d: %v", f, n+1, err)
 			}

@@ -2,7 +2,7 @@
 // compares the replies byte for byte, in RESP2 and in RESP3. It holds only tests.
 //
 // A script (testdata/<mode>/*.txt) is one command per line, split like redis-cli splits its
-// input (double quotes with \n \r \t \xHH escapes, single quotes). Lines starting with # are
+// input (internal/sdsargs). Lines starting with # are
 // comments. A line may start with a directive:
 //
 //	!unordered CMD ...   the reply is an array whose element order is unspecified

@@ -3,6 +3,7 @@ package nodesconf
 import (
 	"bytes"
 	"fmt"
+	"github.com/rcnode/rcnode/internal/sdsargs"
 	"strconv"
 	"strings"
 
@@ -419,112 +420,11 @@ func asciiEqualFold(a, b string) bool {
 	return true
 }
 
-// splitArgs is sdssplitargs: fields separated by whitespace, "double quotes" with \n \r \t
-// \b \a \xHH escapes, 'single quotes' with \' only. A closing quote must be followed by
-// whitespace or the end; an unclosed quote is an error.
+// splitArgs is sdssplitargs, returning why the line does not split or "".
 func splitArgs(line string) ([]string, string) {
-	var argv []string
-	i := 0
-	for {
-		for i < len(line) && isSpace(line[i]) {
-			i++
-		}
-		if i == len(line) {
-			return argv, ""
-		}
-		var cur []byte
-		inq, insq := false, false
-		for done := false; !done; {
-			var c byte // 0 past the end, as the C string's terminator
-			if i < len(line) {
-				c = line[i]
-			}
-			switch {
-			case inq:
-				switch {
-				case c == '\\' && at(line, i+1) == 'x' && isHex(at(line, i+2)) && isHex(at(line, i+3)):
-					cur = append(cur, unhex(line[i+2])<<4|unhex(line[i+3]))
-					i += 3
-				case c == '\\' && at(line, i+1) != 0:
-					i++
-					e := line[i]
-					switch e {
-					case 'n':
-						e = '\n'
-					case 'r':
-						e = '\r'
-					case 't':
-						e = '\t'
-					case 'b':
-						e = '\b'
-					case 'a':
-						e = '\a'
-					}
-					cur = append(cur, e)
-				case c == '"':
-					if n := at(line, i+1); n != 0 && !isSpace(n) {
-						return nil, "closing quote followed by a character other than a space"
-					}
-					done = true
-				case c == 0:
-					return nil, "unbalanced quotes"
-				default:
-					cur = append(cur, c)
-				}
-			case insq:
-				switch {
-				case c == '\\' && at(line, i+1) == '\'':
-					i++
-					cur = append(cur, '\'')
-				case c == '\'':
-					if n := at(line, i+1); n != 0 && !isSpace(n) {
-						return nil, "closing quote followed by a character other than a space"
-					}
-					done = true
-				case c == 0:
-					return nil, "unbalanced quotes"
-				default:
-					cur = append(cur, c)
-				}
-			default:
-				switch c {
-				case ' ', '\n', '\r', '\t', 0: // not \v or \f, which isspace skips between fields
-					done = true
-				case '"':
-					inq = true
-				case '\'':
-					insq = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-			if i < len(line) {
-				i++
-			}
-		}
-		argv = append(argv, string(cur))
+	argv, err := sdsargs.Split(line)
+	if err != nil {
+		return nil, err.Error()
 	}
-}
-
-// at is line[i], or 0 past the end.
-func at(line string, i int) byte {
-	if i < len(line) {
-		return line[i]
-	}
-	return 0
-}
-
-// isSpace is isspace in the C locale.
-func isSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
-
-func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
+	return argv, ""
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/rcnode/rcnode/internal/sdsargs"
 	"io/fs"
 	"math"
 	"strconv"
@@ -23,21 +24,6 @@ func isCSpace(b byte) bool {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
-
-func isHexDigit(b byte) bool {
-	return isDigit(b) || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')
-}
-
-func hexVal(b byte) byte {
-	switch {
-	case isDigit(b):
-		return b - '0'
-	case b >= 'a' && b <= 'f':
-		return b - 'a' + 10
-	default:
-		return b - 'A' + 10
-	}
-}
 
 func toLowerASCII(b byte) byte {
 	if b >= 'A' && b <= 'Z' {
@@ -68,94 +54,10 @@ func cstr(s string) string {
 	return s
 }
 
-// splitArgs is sdssplitargs: blanks separate arguments; "double quotes" take \n \r \t \b \a
-// \\ \" and \xHH escapes; 'single quotes' take only \'; a closing quote must be followed by a
-// blank or the end of the line. ok is false for unbalanced quotes (Redis returns NULL).
+// splitArgs is sdssplitargs; ok is false for unbalanced quotes (Redis returns NULL).
 func splitArgs(line string) (args []string, ok bool) {
-	line = cstr(line)
-	p := 0
-	n := len(line)
-	at := func(i int) byte {
-		if i < n {
-			return line[i]
-		}
-		return 0
-	}
-	args = []string{}
-	for {
-		for p < n && isCSpace(line[p]) {
-			p++
-		}
-		if p >= n {
-			return args, true
-		}
-		var cur []byte
-		inq, insq, done := false, false, false
-		for !done {
-			c := at(p)
-			switch {
-			case inq:
-				if c == '\\' && at(p+1) == 'x' && isHexDigit(at(p+2)) && isHexDigit(at(p+3)) {
-					cur = append(cur, hexVal(at(p+2))*16+hexVal(at(p+3)))
-					p += 3
-				} else if c == '\\' && at(p+1) != 0 {
-					p++
-					e := at(p)
-					switch e {
-					case 'n':
-						e = '\n'
-					case 'r':
-						e = '\r'
-					case 't':
-						e = '\t'
-					case 'b':
-						e = '\b'
-					case 'a':
-						e = '\a'
-					}
-					cur = append(cur, e)
-				} else if c == '"' {
-					if at(p+1) != 0 && !isCSpace(at(p+1)) {
-						return nil, false
-					}
-					done = true
-				} else if c == 0 {
-					return nil, false
-				} else {
-					cur = append(cur, c)
-				}
-			case insq:
-				if c == '\\' && at(p+1) == '\'' {
-					p++
-					cur = append(cur, '\'')
-				} else if c == '\'' {
-					if at(p+1) != 0 && !isCSpace(at(p+1)) {
-						return nil, false
-					}
-					done = true
-				} else if c == 0 {
-					return nil, false
-				} else {
-					cur = append(cur, c)
-				}
-			default:
-				switch c {
-				case ' ', '\n', '\r', '\t', 0:
-					done = true
-				case '"':
-					inq = true
-				case '\'':
-					insq = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-			if p < n {
-				p++
-			}
-		}
-		args = append(args, string(cur))
-	}
+	args, err := sdsargs.Split(line)
+	return args, err == nil
 }
 
 // repr is sdscatrepr: a double-quoted string that splitArgs reads back unchanged.
