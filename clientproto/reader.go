@@ -3,6 +3,7 @@ package clientproto
 import (
 	"bytes"
 	"errors"
+	"github.com/rcnode/rcnode/internal/sdsargs"
 	"io"
 	"math"
 
@@ -292,127 +293,11 @@ func (r *Reader) parseInline() (args [][]byte, ok bool) {
 	return r.args, true
 }
 
-// splitArgs splits line like Redis's sdssplitargs: blanks separate arguments; "double quotes"
-// understand \xHH, \n, \r, \t, \b, \a and \<any>; 'single quotes' understand only \'; a
-// closing quote must be followed by a blank or the end. The decoded arguments are written over
-// line itself, which is safe because decoding never makes text longer. ok is false for
-// unbalanced quotes.
+// splitArgs splits an inline command like Redis's sdssplitargs, decoding the arguments over
+// line itself; ok is false for unbalanced quotes.
 func splitArgs(line []byte, args [][]byte) (_ [][]byte, ok bool) {
-	// at mimics reading the C string: past the end there is the NUL terminator.
-	at := func(i int) byte {
-		if i < len(line) {
-			return line[i]
-		}
-		return 0
-	}
-	p, w := 0, 0
-	for {
-		for p < len(line) && isSpace(line[p]) {
-			p++
-		}
-		if at(p) == 0 {
-			return args, true
-		}
-		start := w
-		inDouble, inSingle := false, false
-		for done := false; !done; {
-			c := at(p)
-			switch {
-			case inDouble:
-				switch {
-				case c == '\\' && at(p+1) == 'x' && isHex(at(p+2)) && isHex(at(p+3)):
-					line[w] = unhex(at(p+2))<<4 | unhex(at(p+3))
-					w++
-					p += 3
-				case c == '\\' && at(p+1) != 0:
-					p++
-					line[w] = unescape(line[p])
-					w++
-				case c == '"':
-					if n := at(p + 1); n != 0 && !isSpace(n) {
-						return args, false
-					}
-					done = true
-				case c == 0:
-					return args, false
-				default:
-					line[w] = c
-					w++
-				}
-			case inSingle:
-				switch {
-				case c == '\\' && at(p+1) == '\'':
-					p++
-					line[w] = '\''
-					w++
-				case c == '\'':
-					if n := at(p + 1); n != 0 && !isSpace(n) {
-						return args, false
-					}
-					done = true
-				case c == 0:
-					return args, false
-				default:
-					line[w] = c
-					w++
-				}
-			default:
-				switch c {
-				case ' ', '\n', '\r', '\t', 0:
-					// Only these end a bare word; \v and \f are blanks between words but
-					// part of a word (sdssplitargs uses isspace in one place, a list in the other).
-					done = true
-				case '"':
-					inDouble = true
-				case '\'':
-					inSingle = true
-				default:
-					line[w] = c
-					w++
-				}
-			}
-			if at(p) != 0 {
-				p++
-			}
-		}
-		args = append(args, line[start:w:w])
-	}
-}
-
-// isSpace is C's isspace in the C locale.
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
-}
-
-func unescape(c byte) byte {
-	switch c {
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	case 'b':
-		return '\b'
-	case 'a':
-		return '\a'
-	}
-	return c
+	args, err := sdsargs.SplitInPlace(line, args)
+	return args, err == nil
 }
 
 // Fill reads once from src into the buffer (compacting or growing it as needed) and returns

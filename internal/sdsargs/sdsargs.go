@@ -15,8 +15,23 @@ var (
 // \" and \xHH escapes; 'single quotes' take only \'; a closing quote must be followed by a
 // blank or the end of the line. An empty or all-blank line gives an empty, non-nil slice.
 func Split(line string) ([]string, error) {
-	for i := 0; i < len(line); i++ {
-		if line[i] == 0 {
+	parts, err := SplitInPlace([]byte(line), nil)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]string, len(parts))
+	for i, p := range parts {
+		args[i] = string(p)
+	}
+	return args, nil
+}
+
+// SplitInPlace is Split without allocating: it decodes the arguments over line itself (safe
+// because decoding never makes text longer) and appends them to args, each capped at its own
+// length. The request reader uses it for inline commands.
+func SplitInPlace(line []byte, args [][]byte) ([][]byte, error) {
+	for i, c := range line {
+		if c == 0 {
 			line = line[:i]
 			break
 		}
@@ -27,8 +42,7 @@ func Split(line string) ([]string, error) {
 		}
 		return 0
 	}
-	args := []string{}
-	p := 0
+	p, w := 0, 0
 	for {
 		for p < len(line) && isSpace(line[p]) {
 			p++
@@ -36,43 +50,48 @@ func Split(line string) ([]string, error) {
 		if p >= len(line) {
 			return args, nil
 		}
-		var cur []byte
-		inq, insq, done := false, false, false
-		for !done {
+		start := w
+		inq, insq := false, false
+		for done := false; !done; {
 			c := at(p)
 			switch {
 			case inq:
 				switch {
 				case c == '\\' && at(p+1) == 'x' && isHex(at(p+2)) && isHex(at(p+3)):
-					cur = append(cur, unhex(at(p+2))<<4|unhex(at(p+3)))
+					line[w] = unhex(at(p+2))<<4 | unhex(at(p+3))
+					w++
 					p += 3
 				case c == '\\' && at(p+1) != 0:
 					p++
-					cur = append(cur, unescape(at(p)))
+					line[w] = unescape(line[p])
+					w++
 				case c == '"':
 					if n := at(p + 1); n != 0 && !isSpace(n) {
-						return nil, ErrClosingQuote
+						return args, ErrClosingQuote
 					}
 					done = true
 				case c == 0:
-					return nil, ErrUnbalanced
+					return args, ErrUnbalanced
 				default:
-					cur = append(cur, c)
+					line[w] = c
+					w++
 				}
 			case insq:
 				switch {
 				case c == '\\' && at(p+1) == '\'':
 					p++
-					cur = append(cur, '\'')
+					line[w] = '\''
+					w++
 				case c == '\'':
 					if n := at(p + 1); n != 0 && !isSpace(n) {
-						return nil, ErrClosingQuote
+						return args, ErrClosingQuote
 					}
 					done = true
 				case c == 0:
-					return nil, ErrUnbalanced
+					return args, ErrUnbalanced
 				default:
-					cur = append(cur, c)
+					line[w] = c
+					w++
 				}
 			default:
 				switch c {
@@ -83,14 +102,15 @@ func Split(line string) ([]string, error) {
 				case '\'':
 					insq = true
 				default:
-					cur = append(cur, c)
+					line[w] = c
+					w++
 				}
 			}
 			if p < len(line) {
 				p++
 			}
 		}
-		args = append(args, string(cur))
+		args = append(args, line[start:w:w])
 	}
 }
 
