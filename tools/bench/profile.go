@@ -92,10 +92,8 @@ func startInProcess(dir string) (*node.Server, int, error) {
 		Bind:           cfg.Bind,
 		Databases:      cfg.Databases,
 		ClusterEnabled: cfg.ClusterEnabled,
-		Dir:            cfg.Dir,
 		LogFile:        cfg.Logfile,
 		LogLevel:       cfg.Loglevel,
-		TCPBacklog:     cfg.TCPBacklog,
 	}, store.Settings(), store)
 	if err != nil {
 		return nil, 0, err
