@@ -34,16 +34,21 @@ func init() {
 
 const errStringTooBig = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
-func cmdGet(c *Client, args [][]byte) {
-	s, ok := typed[*datatype.Str](c, args[1], true)
+func cmdGet(c *Client, args [][]byte) { replyString(c, args[1]) }
+
+// replyString replies with key's string value, or null when it is missing, as GET does; it
+// reports whether there was a string (false also after a WRONGTYPE reply).
+func replyString(c *Client, key []byte) bool {
+	s, ok := typed[*datatype.Str](c, key, true)
 	if !ok {
-		return
+		return false
 	}
 	if s == nil {
 		c.w.Null()
-		return
+		return false
 	}
 	c.w.Bulk(s.B)
+	return true
 }
 
 // setString stores val under key, whose current value is old (nil when missing), reusing
@@ -208,17 +213,10 @@ func cmdPSetEX(c *Client, args [][]byte) {
 }
 
 func cmdGetDel(c *Client, args [][]byte) {
-	s, ok := typed[*datatype.Str](c, args[1], true)
-	if !ok {
-		return
+	if replyString(c, args[1]) {
+		c.db.Delete(args[1])
+		c.changed(args[1], 1)
 	}
-	if s == nil {
-		c.w.Null()
-		return
-	}
-	c.w.Bulk(s.B)
-	c.db.Delete(args[1])
-	c.changed(args[1], 1)
 }
 
 func cmdGetEX(c *Client, args [][]byte) {
@@ -233,15 +231,9 @@ func cmdGetEX(c *Client, args [][]byte) {
 			return
 		}
 	}
-	s, ok := typed[*datatype.Str](c, args[1], true)
-	if !ok {
+	if !replyString(c, args[1]) {
 		return
 	}
-	if s == nil {
-		c.w.Null()
-		return
-	}
-	c.w.Bulk(s.B)
 	switch {
 	case expire != nil && when <= c.srv.ks.Clock():
 		// An expiry already in the past deletes the key, as Redis's GETEX does.
