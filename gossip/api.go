@@ -62,6 +62,9 @@ type Ready struct {
 	// RoutingChanged says Routing() would now return something different (slot owners,
 	// addresses, roles, cluster state).
 	RoutingChanged bool
+	// DropSlotKeys are slots we owned and lost to a node with a newer configuration: their
+	// keys must be deleted (Redis's "dirty slots").
+	DropSlotKeys []int
 }
 
 // Endpoint is a node as clients are redirected to it.

@@ -40,6 +40,7 @@ type Cluster struct {
 
 	myself        *Node
 	nodes         map[wire.Name]*Node
+	order         []*Node // the nodes in the order they were added: every iteration uses it, so runs are reproducible
 	currentEpoch  uint64
 	lastVoteEpoch uint64
 	owner         [slots.Count]*Node
@@ -50,10 +51,11 @@ type Cluster struct {
 	ownerNotClaiming slots.Bitmap
 	blacklist        map[wire.Name]int64 // FORGET: name -> ms until which it is ignored
 
-	stateOK            bool
-	stateUpdated       bool  // clusterUpdateState ran once
-	amongMinorityTime  int64 // ms when this master last found itself in a minority
-	firstStateCallTime int64
+	stateOK           bool
+	stateDirty        bool  // recompute the state before the next Ready (CLUSTER_TODO_UPDATE_STATE)
+	stateCalled       bool  // the state was computed once
+	firstStateCall    int64 // ms of that first computation
+	amongMinorityTime int64 // ms when this master last found itself in a minority
 
 	links    map[LinkID]*link
 	nextLink LinkID
@@ -99,6 +101,9 @@ func (c *Cluster) SetConfig(cfg Config) {
 
 // Ready returns what must be done since the last call and forgets it.
 func (c *Cluster) Ready() Ready {
+	if c.stateDirty {
+		c.recomputeState()
+	}
 	r := c.ready
 	c.ready = Ready{}
 	return r
