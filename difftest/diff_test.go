@@ -90,6 +90,7 @@ func runMode(t *testing.T, dir string, extra []string) {
 	rc := testutil.StartRcnode(t, extra...)
 	if dir == "cluster" {
 		giveAllSlots(t, redis.Addr)
+		giveAllSlots(t, rc.Addr)
 	}
 	for _, sc := range scripts {
 		for _, proto := range []int{2, 3} {
@@ -104,8 +105,8 @@ func runMode(t *testing.T, dir string, extra []string) {
 	}
 }
 
-// giveAllSlots makes a lone cluster-enabled redis-server serve every slot, so keyed commands
-// are answered rather than refused with CLUSTERDOWN.
+// giveAllSlots makes a lone cluster-enabled node serve every slot, so keyed commands are
+// answered rather than refused with CLUSTERDOWN.
 func giveAllSlots(t *testing.T, addr string) {
 	c, err := testutil.Dial(addr)
 	if err != nil {
@@ -121,7 +122,7 @@ func giveAllSlots(t *testing.T, addr string) {
 			return
 		}
 	}
-	t.Fatal("redis-server cluster did not reach cluster_state:ok")
+	t.Fatalf("the node at %s did not reach cluster_state:ok", addr)
 }
 
 func dialBoth(t *testing.T, proto int, addrs ...string) []*testutil.Conn {

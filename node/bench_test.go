@@ -13,7 +13,10 @@ import (
 // the way a connection's loop does (reader, dispatcher, handler, reply buffer), and reports
 // allocations per command.
 func benchPipeline(b *testing.B, args ...string) {
-	s := newTestServer(b, DefaultSettings())
+	benchPipelineOn(b, newTestServer(b, DefaultSettings()), args...)
+}
+
+func benchPipelineOn(b *testing.B, s *Server, args ...string) {
 	server, client := net.Pipe()
 	defer server.Close()
 	defer client.Close()

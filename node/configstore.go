@@ -58,6 +58,8 @@ func (s *ConfigStore) settings() *Settings {
 	st.ZsetMaxListpackValue = int(c.ZsetMaxListpackValue)
 	st.ClusterRequireFullCoverage = c.ClusterRequireFullCoverage
 	st.ClusterAllowReadsWhenDown = c.ClusterAllowReadsWhenDown
+	st.ClusterPreferredEndpointType = c.ClusterPreferredEndpointType
+	st.ReplicaReadOnly = c.ReplicaReadOnly
 	return st
 }
 
@@ -75,6 +77,9 @@ func (s *ConfigStore) Set(pairs [][2]string, local bool) error {
 	}
 	if s.srv != nil {
 		s.srv.ApplySettings(s.settings())
+		if namesClusterParam(pairs) {
+			s.srv.reconfigureCluster(gossipConfig(s.cfg))
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/gossip"
 	"github.com/rcnode/rcnode/node/keyspace"
 )
 
@@ -49,6 +50,9 @@ func buildDispatch() {
 func (c *Client) execute(args [][]byte) {
 	atomic.AddInt64(&c.cmds, 1)
 	c.lastUsed.Store(c.srv.unixTime())
+	// ASKING lasts for the one command after it, rejected or not (Redis's resetClient).
+	asking := c.asking
+	c.asking = false
 	spec := clientproto.LookupCommand(args[0])
 	if spec == nil {
 		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
@@ -77,23 +81,28 @@ func (c *Client) execute(args [][]byte) {
 		return
 	}
 
+	// In cluster mode one routing snapshot decides for the whole command.
+	var route *gossip.Routing
+	if c.srv.opts.ClusterEnabled {
+		route = c.srv.routing.Load()
+	}
 	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
-	errs := c.w.Errors
-	if len(c.keyPos) == 0 {
-		fn(c, args)
-	} else {
-		if !c.lockKeys(args) {
-			return
+	if len(c.keyPos) > 0 && !c.lockKeys(spec, args, route, asking) {
+		return
+	}
+	if route != nil && c.replicaRefusesWrite(spec, route) {
+		if c.locked {
+			c.unlockKeys()
 		}
-		fn(c, args)
+		return
+	}
+	errs := c.w.Errors
+	fn(c, args)
+	if c.locked {
 		c.unlockKeys()
 	}
 	if c.w.Errors != errs {
 		c.srv.stats.errorReplies.Add(c.w.Errors - errs)
-	}
-	// ASKING lasts for the one command after it, as in Redis's resetClient.
-	if spec.Name != "asking" {
-		c.asking = false
 	}
 }
 
@@ -105,14 +114,20 @@ func (c *Client) rejectf(msg string) {
 
 // lockKeys takes the slot locks of the keys at c.keyPos in ascending shard order (so two
 // commands locking several shards cannot deadlock). In cluster mode every key must hash to
-// one slot, otherwise it replies CROSSSLOT and returns false.
-func (c *Client) lockKeys(args [][]byte) bool {
+// one slot, otherwise it replies CROSSSLOT and returns false; with a routing snapshot it
+// also refuses or redirects the command when this node must not serve that slot.
+func (c *Client) lockKeys(spec *clientproto.CommandSpec, args [][]byte, route *gossip.Routing, asking bool) bool {
 	c.shards = c.shards[:0]
 	firstSlot := -1
 	for _, p := range c.keyPos {
 		s := c.db.slotOf(args[p])
 		if firstSlot < 0 {
 			firstSlot = s
+			// Redis looks at the first key's owner before it compares the other keys' slots.
+			if route != nil && route.Owner[s] < 0 {
+				c.rejectf(clientproto.ErrClusterDownUnbound)
+				return false
+			}
 		} else if s != firstSlot && c.srv.opts.ClusterEnabled {
 			c.rejectf(clientproto.ErrCrossSlot)
 			return false
@@ -123,6 +138,10 @@ func (c *Client) lockKeys(args [][]byte) bool {
 		c.srv.ks.LockShard(sh)
 	}
 	c.locked = true
+	if route != nil && !c.servesSlot(spec, args, route, firstSlot, asking) {
+		c.unlockKeys()
+		return false
+	}
 	return true
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/rcnode/rcnode/gossip"
 	"github.com/rcnode/rcnode/node/keyspace"
 )
 
@@ -33,6 +34,8 @@ type Options struct {
 	LogFile        string
 	LogLevel       string
 	ConfigFile     string
+	// Cluster configures the cluster bus when ClusterEnabled.
+	Cluster ClusterOptions
 	// Ignored are the real redis.conf directives rcnode accepted without implementing them.
 	Ignored []string
 }
@@ -46,6 +49,11 @@ type Server struct {
 	role   atomic.Int32 // 'C', 'M' or 'S' in log lines
 	live   atomic.Pointer[Settings]
 	config Configurator
+
+	// bus drives the cluster state machine (cluster mode only); routing is its latest
+	// snapshot of slot owners, read once per keyed command without a lock.
+	bus     clusterBus
+	routing atomic.Pointer[gossip.Routing]
 
 	runID     string
 	startTime time.Time
@@ -175,6 +183,12 @@ func (s *Server) Start() error {
 	if len(s.listeners) == 0 {
 		return fmt.Errorf("failed listening on port %d: no address to bind", s.opts.Port)
 	}
+	if s.opts.ClusterEnabled {
+		if err := s.startCluster(); err != nil {
+			s.closeListeners()
+			return err
+		}
+	}
 	s.log.Infof("Server initialized")
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
@@ -258,6 +272,7 @@ func (s *Server) Shutdown() {
 		s.log.Warnf("User requested shutdown...")
 		close(s.shutdownCh)
 		s.closeListeners()
+		s.stopCluster()
 		s.clientsMu.Lock()
 		for _, c := range s.clients {
 			c.nc.Close()

@@ -20,6 +20,11 @@ type Settings struct {
 
 	ClusterRequireFullCoverage bool
 	ClusterAllowReadsWhenDown  bool
+	// ClusterPreferredEndpointType is "ip", "hostname" or "unknown-endpoint": how MOVED,
+	// ASK, CLUSTER SLOTS and CLUSTER SHARDS name a node.
+	ClusterPreferredEndpointType string
+	// ReplicaReadOnly refuses writes while this node is a replica (replica-read-only).
+	ReplicaReadOnly bool
 }
 
 // DefaultSettings are redis-server 7.0's defaults.
@@ -36,7 +41,9 @@ func DefaultSettings() *Settings {
 		ZsetMaxListpackEntries: 128,
 		ZsetMaxListpackValue:   64,
 
-		ClusterRequireFullCoverage: true,
+		ClusterRequireFullCoverage:   true,
+		ClusterPreferredEndpointType: endpointIP,
+		ReplicaReadOnly:              true,
 	}
 }
 

@@ -88,6 +88,7 @@ func optionsFrom(cfg *config.Config) node.Options {
 		Bind:           cfg.Bind,
 		Databases:      cfg.Databases,
 		ClusterEnabled: cfg.ClusterEnabled,
+		Cluster:        node.ClusterOptionsFrom(cfg),
 		PidFile:        cfg.Pidfile,
 		LogFile:        cfg.Logfile,
 		LogLevel:       cfg.Loglevel,
