@@ -48,6 +48,16 @@ func describe(pe *nodesconf.ParseError) string {
 	return fmt.Sprintf("%s line %d: %s: %s", pe.Path, pe.Line, pe.Reason, strconv.Quote(text))
 }
 
+// fatalError is a reason not to start, worded as redis-server logs it before exit(1) (so it
+// may start with a capital and end with a full stop, unlike a Go error string).
+type fatalError struct {
+	text string
+	err  error
+}
+
+func (e *fatalError) Error() string { return e.text }
+func (e *fatalError) Unwrap() error { return e.err }
+
 // load builds the state machine from nodes.conf, or a new node when there is none, and
 // writes the file at once when the state machine asks (always for a new node): an identity
 // that is not on disk would change at the next start. Failing that first write is fatal, as
@@ -71,7 +81,7 @@ func (b *Bus) load() error {
 	rd := c.Ready()
 	if rd.SaveConfig || conf == nil {
 		if err := nodesconf.Save(path, c.NodesConf()); err != nil {
-			return fmt.Errorf("Fatal: can't update cluster config file %s: %w", path, err)
+			return &fatalError{fmt.Sprintf("Fatal: can't update cluster config file %s: %v", path, err), err}
 		}
 	}
 	rd.SaveConfig, rd.FsyncConfig = false, false

@@ -17,14 +17,14 @@ func lockConfig(configFile string) (*os.File, error) {
 	path := configFile + ".lock"
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("Can't open %s in order to acquire a lock: %w", path, err)
+		return nil, &fatalError{fmt.Sprintf("Can't open %s in order to acquire a lock: %v", path, err), err}
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("Sorry, the cluster configuration file %s is already used by a different Redis Cluster node. Please make sure that different nodes use different cluster configuration files.", configFile)
+			return nil, &fatalError{fmt.Sprintf("Sorry, the cluster configuration file %s is already used by a different Redis Cluster node. Please make sure that different nodes use different cluster configuration files.", configFile), err}
 		}
-		return nil, fmt.Errorf("Impossible to lock %s: %w", path, err)
+		return nil, &fatalError{fmt.Sprintf("Impossible to lock %s: %v", path, err), err}
 	}
 	return f, nil
 }
