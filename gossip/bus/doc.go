@@ -18,7 +18,7 @@
 // What it must not touch: cluster decisions (who is failing, who owns a slot, what to answer
 // a PING), which are the state machine's; the message layout (package gossip/wire) and the
 // nodes.conf text (package gossip/nodesconf); the keyspace and client connections (package
-// node). It never reads a clock or a random source on the state machine's behalf except to
-// pass them in: time is time.Now in milliseconds at each event, randomness a seeded
-// *rand.Rand given to gossip.New.
+// node). The only inputs it makes up are the two the state machine may not: the time
+// (time.Now in milliseconds, read once per event) and randomness (a *rand.Rand seeded from
+// crypto/rand, given to gossip.New).
 package bus
