@@ -17,9 +17,10 @@ import (
 )
 
 type step struct {
-	line int
-	mode string // "", "unordered", "shape", "ignore", "sleep"
-	args []string
+	line  int
+	mode  string // "", "unordered", "shape", "ignore", "sleep", "await"
+	args  []string
+	await string // "await": the text both replies must come to contain
 }
 
 type script struct {
@@ -58,6 +59,9 @@ func loadScripts(t *testing.T, dir string) []script {
 				case "unordered", "shape", "ignore", "sleep":
 					st.mode = word
 					line = rest
+				case "await":
+					st.mode = word
+					st.await, line, _ = strings.Cut(rest, " ")
 				default:
 					t.Fatalf("%s:%d: unknown directive %q", f, n+1, word)
 				}
@@ -147,18 +151,54 @@ func dialBoth(t *testing.T, proto int, addrs ...string) []*testutil.Conn {
 }
 
 func runScript(t *testing.T, sc script, proto int, redisAddr, rcAddr string) {
-	conns := dialBoth(t, proto, redisAddr, rcAddr)
+	runSteps(t, sc, dialBoth(t, proto, redisAddr, rcAddr), [2]rewriter{})
+}
+
+// rewriter adapts a script to one server: the arguments it sends and the reply it compares
+// (nil for as written).
+type rewriter struct {
+	args  func([]string) []string
+	reply func([]byte) []byte
+}
+
+// runSteps runs a script on conns[0] (redis-server) and conns[1] (rcnode).
+func runSteps(t *testing.T, sc script, conns []*testutil.Conn, rw [2]rewriter) {
+	do := func(i int, st step) ([]byte, error) {
+		args := st.args
+		if rw[i].args != nil {
+			args = rw[i].args(args)
+		}
+		r, err := conns[i].Do(args...)
+		if err == nil && rw[i].reply != nil {
+			r = rw[i].reply(r)
+		}
+		return r, err
+	}
 	for _, st := range sc.steps {
-		if st.mode == "sleep" {
+		switch st.mode {
+		case "sleep":
 			ms, _ := strconv.Atoi(st.args[0])
 			time.Sleep(time.Duration(ms) * time.Millisecond)
 			continue
+		case "await":
+			for i, name := range []string{"redis-server", "rcnode"} {
+				var r []byte
+				for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+					if r, _ = do(i, st); bytes.Contains(r, []byte(st.await)) {
+						break
+					}
+				}
+				if !bytes.Contains(r, []byte(st.await)) {
+					t.Fatalf("%s:%d %s: %s never replied with %q; last reply %q", sc.name, st.line, quoteArgs(st.args), name, st.await, r)
+				}
+			}
+			continue
 		}
-		want, err := conns[0].Do(st.args...)
+		want, err := do(0, st)
 		if err != nil {
 			t.Fatalf("%s:%d redis-server: %v", sc.name, st.line, err)
 		}
-		got, err := conns[1].Do(st.args...)
+		got, err := do(1, st)
 		if err != nil {
 			t.Fatalf("%s:%d rcnode: %v (redis-server replied %q)", sc.name, st.line, err, want)
 		}

@@ -9,8 +9,12 @@
 //	!shape CMD ...       only the reply's type and length must agree (random results)
 //	!ignore CMD ...      run the command, compare nothing (setup with random replies)
 //	!sleep MS            pause both sides
+//	!await TEXT CMD ...  repeat CMD on each side until its reply contains TEXT (10 s at most)
 //	!resp3only / !resp2only   (alone on the first line) run the script in one protocol
 //
 // Scripts under testdata/standalone run against plain servers; those under testdata/cluster
-// against cluster-enabled ones, where redis-server is first given every slot.
+// against cluster-enabled ones, both first given every slot. Those under
+// testdata/clusternode change a node's cluster state for good, so each runs on a fresh pair
+// of cluster-enabled nodes that own nothing; each node's own ID and ports are replaced by
+// placeholders in the replies, and "{myid}" in arguments is the node's ID.
 package difftest
