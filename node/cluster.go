@@ -75,6 +75,16 @@ func (s *Server) setRouting(r *gossip.Routing) {
 	}
 }
 
+// clusterMaster returns the master myself replicates in the cluster topology; ok is false
+// for a master and outside cluster mode.
+func (s *Server) clusterMaster() (m gossip.Endpoint, ok bool) {
+	r := s.routing.Load()
+	if r == nil || r.MyMaster < 0 {
+		return m, false
+	}
+	return r.Nodes[r.MyMaster], true
+}
+
 // reconfigureCluster hands the state machine a new configuration after CONFIG SET.
 func (s *Server) reconfigureCluster(cfg gossip.Config) {
 	if s.bus == nil {

@@ -121,10 +121,27 @@ func cmdShutdown(c *Client, args [][]byte) {
 func cmdLastSave(c *Client, args [][]byte) { c.w.Int(c.srv.lastSave.Load()) }
 
 func cmdRole(c *Client, args [][]byte) {
+	if m, ok := c.srv.clusterMaster(); ok {
+		// A replica that has not reached its master: no replication stream runs yet, so
+		// the link stays in Redis's "connect" state and the offset is -1.
+		c.w.Array(5)
+		c.w.BulkString("slave")
+		c.w.BulkString(m.IP)
+		c.w.Int(int64(m.Port))
+		c.w.BulkString("connect")
+		c.w.Int(-1)
+		return
+	}
 	c.w.Array(3)
 	c.w.BulkString("master")
 	c.w.Int(0)
 	c.w.Array(0)
 }
 
-func (s *Server) roleName() string { return "master" }
+// roleName is HELLO's role.
+func (s *Server) roleName() string {
+	if _, ok := s.clusterMaster(); ok {
+		return "replica"
+	}
+	return "master"
+}

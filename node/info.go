@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/rcnode/rcnode/gossip"
 )
 
 func init() { register("info", cmdInfo) }
@@ -248,7 +250,11 @@ func infoStats(s *Server, b *strings.Builder) {
 }
 
 func infoReplication(s *Server, b *strings.Builder) {
-	field(b, "role", "master")
+	if m, ok := s.clusterMaster(); ok {
+		infoReplicaLink(b, m)
+	} else {
+		field(b, "role", "master")
+	}
 	field(b, "connected_slaves", 0)
 	field(b, "master_failover_state", "no-failover")
 	field(b, "master_replid", s.runID)
@@ -259,6 +265,23 @@ func infoReplication(s *Server, b *strings.Builder) {
 	field(b, "repl_backlog_size", 1048576)
 	field(b, "repl_backlog_first_byte_offset", 0)
 	field(b, "repl_backlog_histlen", 0)
+}
+
+// infoReplicaLink is INFO's view of a replica whose link to its master is down: the
+// cluster made this node a replica, and no replication stream runs yet.
+func infoReplicaLink(b *strings.Builder, m gossip.Endpoint) {
+	field(b, "role", "slave")
+	field(b, "master_host", m.IP)
+	field(b, "master_port", m.Port)
+	field(b, "master_link_status", "down")
+	field(b, "master_last_io_seconds_ago", -1)
+	field(b, "master_sync_in_progress", 0)
+	field(b, "slave_read_repl_offset", 1)
+	field(b, "slave_repl_offset", 1)
+	field(b, "master_link_down_since_seconds", -1)
+	field(b, "slave_priority", 100)
+	field(b, "slave_read_only", 1)
+	field(b, "replica_announced", 1)
 }
 
 func infoCPU(s *Server, b *strings.Builder) {

@@ -1,0 +1,151 @@
+package difftest
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rcnode/rcnode/internal/testutil"
+)
+
+// node is one server of a mixed cluster, with a raw connection to it.
+type node struct {
+	name string
+	proc *testutil.Proc
+	conn *testutil.Conn
+	id   string
+}
+
+func startNode(t *testing.T, name string, rcnode bool) *node {
+	t.Helper()
+	start := testutil.StartRedis
+	if rcnode {
+		start = testutil.StartRcnode
+	}
+	p := start(t, "--cluster-enabled", "yes")
+	c, err := testutil.Dial(p.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	n := &node{name: name, proc: p, conn: c}
+	n.id = strings.TrimSpace(string(n.do(t, "CLUSTER", "MYID")[5:]))
+	return n
+}
+
+func (n *node) do(t *testing.T, args ...string) []byte {
+	t.Helper()
+	r, err := n.conn.Do(args...)
+	if err != nil {
+		t.Fatalf("%s %q: %v", n.name, args, err)
+	}
+	return r
+}
+
+// expect checks one reply exactly.
+func (n *node) expect(t *testing.T, want string, args ...string) {
+	t.Helper()
+	if got := string(n.do(t, args...)); got != want {
+		t.Errorf("%s %q:\n got  %q\n want %q", n.name, args, got, want)
+	}
+}
+
+// await repeats a command until its reply contains every one of texts.
+func (n *node) await(t *testing.T, args []string, texts ...string) {
+	t.Helper()
+	var r []byte
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		r = n.do(t, args...)
+		ok := true
+		for _, s := range texts {
+			ok = ok && bytes.Contains(r, []byte(s))
+		}
+		if ok {
+			return
+		}
+	}
+	t.Fatalf("%s %q never replied with %q; last reply %q", n.name, args, texts, r)
+}
+
+// awaitSame repeats a command on two nodes until they reply the same bytes (their views of
+// the cluster converge by gossip).
+func awaitSame(t *testing.T, a, b *node, args ...string) {
+	t.Helper()
+	var ra, rb []byte
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if ra, rb = a.do(t, args...), b.do(t, args...); bytes.Equal(ra, rb) {
+			return
+		}
+	}
+	t.Errorf("%q differs:\n %s: %q\n %s: %q", args, a.name, ra, b.name, rb)
+}
+
+// TestMixedCluster builds one cluster of redis-server 7.0 and rcnode nodes: master A
+// (redis-server, slots 0-8191), master B (rcnode, 8192-16383), and a replica of A of each
+// kind, C (rcnode) and D (redis-server). Every node is asked the same thing and must answer
+// as the real server does: redirections both ways, the slot map, and what a replica serves.
+func TestMixedCluster(t *testing.T) {
+	a := startNode(t, "A (redis-server master)", false)
+	b := startNode(t, "B (rcnode master)", true)
+	c := startNode(t, "C (rcnode replica)", true)
+	d := startNode(t, "D (redis-server replica)", false)
+	a.expect(t, "+OK\r\n", "CLUSTER", "ADDSLOTSRANGE", "0", "8191")
+	b.expect(t, "+OK\r\n", "CLUSTER", "ADDSLOTSRANGE", "8192", "16383")
+	aPort := strconv.Itoa(a.proc.Port)
+	for _, n := range []*node{b, c, d} {
+		n.expect(t, "+OK\r\n", "CLUSTER", "MEET", "127.0.0.1", aPort)
+	}
+	for _, n := range []*node{a, b, c, d} {
+		n.await(t, []string{"CLUSTER", "INFO"}, "cluster_state:ok", "cluster_known_nodes:4")
+	}
+
+	// foo is in slot 12182 (B), bar in 5061 (A).
+	movedToA := "-MOVED 5061 127.0.0.1:" + aPort + "\r\n"
+	movedToB := "-MOVED 12182 127.0.0.1:" + strconv.Itoa(b.proc.Port) + "\r\n"
+	a.expect(t, movedToB, "GET", "foo")
+	b.expect(t, movedToA, "GET", "bar")
+	b.expect(t, "+OK\r\n", "SET", "foo", "1")
+	awaitSame(t, a, b, "CLUSTER", "SLOTS")
+
+	for _, n := range []*node{c, d} {
+		n.expect(t, "+OK\r\n", "CLUSTER", "REPLICATE", a.id)
+	}
+	for _, n := range []*node{a, b, c, d} {
+		n.await(t, []string{"CLUSTER", "REPLICAS", a.id}, c.id, d.id)
+	}
+	c.await(t, []string{"INFO", "replication"}, "role:slave", "master_host:127.0.0.1", "master_port:"+aPort)
+	c.expect(t, "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:"+aPort+"\r\n$7\r\nconnect\r\n:-1\r\n", "ROLE")
+	b.expect(t, ":0\r\n", "CLUSTER", "COUNT-FAILURE-REPORTS", a.id)
+	// The replicas answer alike (D's replication from A runs; A holds no keys).
+	for _, args := range [][]string{
+		{"GET", "bar"}, {"SET", "bar", "x"}, {"GET", "foo"}, {"MGET", "bar", "{bar}x"},
+		{"FLUSHALL"}, {"READONLY"}, {"GET", "bar"}, {"MGET", "bar", "{bar}x"}, {"SET", "bar", "x"},
+		{"GET", "foo"}, {"FLUSHALL"}, {"READWRITE"}, {"GET", "bar"},
+	} {
+		want, got := d.do(t, args...), c.do(t, args...)
+		if !bytes.Equal(want, got) {
+			t.Errorf("replica %q:\n redis-server: %q\n rcnode:       %q", args, want, got)
+		}
+	}
+
+	d.expect(t, "-ERR I can only replicate a master, not a replica.\r\n", "CLUSTER", "REPLICATE", c.id)
+	c.expect(t, "-ERR I can only replicate a master, not a replica.\r\n", "CLUSTER", "REPLICATE", d.id)
+	c.expect(t, "-ERR Can't forget my master!\r\n", "CLUSTER", "FORGET", a.id)
+
+	// Endpoint types: the hostname each master announces reaches the other by gossip.
+	for _, n := range []*node{a, b} {
+		host := "host-" + strings.ToLower(n.name[:1])
+		n.expect(t, "+OK\r\n", "CONFIG", "SET", "cluster-announce-hostname", host,
+			"cluster-preferred-endpoint-type", "hostname")
+	}
+	a.await(t, []string{"GET", "foo"}, "-MOVED 12182 host-b:")
+	b.await(t, []string{"GET", "bar"}, "-MOVED 5061 host-a:"+aPort+"\r\n")
+	awaitSame(t, a, b, "CLUSTER", "SLOTS")
+	for _, n := range []*node{a, b} {
+		n.expect(t, "+OK\r\n", "CONFIG", "SET", "cluster-preferred-endpoint-type", "unknown-endpoint")
+	}
+	b.expect(t, "-MOVED 5061 :"+aPort+"\r\n", "GET", "bar")
+	awaitSame(t, a, b, "CLUSTER", "SLOTS")
+}
