@@ -42,8 +42,15 @@ func (c *Cluster) assignSlots(list []int, del bool) error {
 	}
 	c.updateState()
 	c.saveConfig()
+	c.broadcastChange()
 	return nil
 }
+
+// broadcastChange sends a PONG to every connected node right after a command changed our
+// slots or role. Redis 7.0 waits for the next PINGs, and with gossip stretching the ping
+// interval a change can take tens of seconds to reach a large cluster; a PONG needs no
+// answer, so telling everyone at once costs one message per node.
+func (c *Cluster) broadcastChange() { c.broadcastPong(false) }
 
 // FlushSlots is CLUSTER FLUSHSLOTS (the caller checks the database is empty).
 func (c *Cluster) FlushSlots() {
@@ -106,6 +113,7 @@ func (c *Cluster) Replicate(id string, empty bool) error {
 	c.setMaster(n)
 	c.updateState()
 	c.saveConfig()
+	c.broadcastChange()
 	return nil
 }
 

@@ -35,7 +35,9 @@ func (c *Cluster) LinkConnected(now int64, id LinkID, localIP string) {
 	if oldPingSent != 0 {
 		n.PingSent = oldPingSent
 	}
-	n.Flags &^= FlagMeet
+	// Redis clears MEET after the first send; we keep it until the handshake completes, so
+	// a MEET lost with its connection is sent again on the next one instead of leaving the
+	// other node never knowing us.
 	c.logf(LevelDebug, "Connecting with Node %.40s at %s:%d", n.ID(), n.IP, n.CPort)
 }
 

@@ -100,7 +100,7 @@ func (c *Cluster) processPing(l *link, sender *Node, m *wire.Message) {
 			}
 			c.renameNode(n, m.Sender)
 			c.logf(LevelDebug, "Handshake with node %.40s completed.", n.ID())
-			n.Flags &^= FlagHandshake
+			n.Flags &^= FlagHandshake | FlagMeet
 			n.Flags |= m.Flags & (FlagMaster | FlagSlave)
 			c.saveConfig()
 			sender = n
