@@ -28,6 +28,9 @@ type Options struct {
 	// OnRouting, if set, is called on the loop goroutine with each new routing snapshot. It
 	// must not call Do (the loop would wait for itself).
 	OnRouting func(*gossip.Routing)
+	// OnDropSlotKeys, if set, is called on the loop goroutine with slots this node owned
+	// and lost to a newer configuration: their keys must be deleted.
+	OnDropSlotKeys func(slots []int)
 }
 
 // Bus drives one node's *gossip.Cluster.
@@ -38,10 +41,13 @@ type Bus struct {
 
 	// Owned by the loop goroutine (or, after the loop exits, by Do's direct path).
 	c          *gossip.Cluster
-	saveFailed bool  // the last save failed: retry on the next tick
-	retrySave  bool  // set by a tick while saveFailed
-	lastWarn   int64 // ms of the last "can't save" warning, to keep a dead disk from flooding the log
-	initial    gossip.Ready
+	saveFailed bool // the last save failed: retry on the next tick
+	retrySave  bool // set by a tick while saveFailed or savePending
+	// savePending is a save that need not be durable at once (a new node, a flag): it is
+	// written with the next tick, so a burst of gossip costs one write, not one per message.
+	savePending bool
+	lastWarn    int64 // ms of the last "can't save" warning, to keep a dead disk from flooding the log
+	initial     gossip.Ready
 
 	// links is written only by the loop, under linksMu so LinkStats can read it from anywhere.
 	linksMu sync.RWMutex

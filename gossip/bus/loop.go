@@ -42,7 +42,8 @@ func (b *Bus) handle(ev event) {
 
 func (b *Bus) tick(c *gossip.Cluster, now int64) {
 	c.Tick(now)
-	b.retrySave = b.saveFailed
+	b.retrySave = b.saveFailed || b.savePending
+	b.savePending = false
 }
 
 // apply carries out a Ready: closes, dials, the nodes.conf save, sends, routing. The save
@@ -58,9 +59,12 @@ func (b *Bus) apply(rd gossip.Ready) {
 		b.dial(d)
 	}
 	saved := true
-	if rd.SaveConfig || b.retrySave {
+	switch {
+	case rd.FsyncConfig || b.retrySave:
 		saved = b.save(b.c) == nil
-		b.retrySave = false
+		b.retrySave, b.savePending = false, false
+	case rd.SaveConfig:
+		b.savePending = true
 	}
 	if rd.FsyncConfig && !saved {
 		// What needed to be durable is not: sending it could let a peer count a vote or an
@@ -79,6 +83,9 @@ func (b *Bus) apply(rd gossip.Ready) {
 		if err := l.queue(s.Msg); err != nil {
 			b.log.Warnf("Cluster bus: cannot encode a %v message for link %s: %v", s.Msg.Type, l.peer, err)
 		}
+	}
+	if len(rd.DropSlotKeys) > 0 && b.opts.OnDropSlotKeys != nil {
+		b.opts.OnDropSlotKeys(rd.DropSlotKeys)
 	}
 	if rd.RoutingChanged {
 		r := b.c.Routing()
@@ -108,7 +115,7 @@ func (b *Bus) shutdown() {
 	for _, l := range b.links {
 		b.removeLink(l)
 	}
-	if b.saveFailed {
+	if b.saveFailed || b.savePending {
 		b.save(b.c)
 	}
 }
