@@ -148,4 +148,16 @@ func TestMixedCluster(t *testing.T) {
 	}
 	b.expect(t, "-MOVED 5061 :"+aPort+"\r\n", "GET", "bar")
 	awaitSame(t, a, b, "CLUSTER", "SLOTS")
+
+	// Every master has a link to and from each of the three others.
+	for _, n := range []*node{a, b} {
+		n.await(t, []string{"CLUSTER", "LINKS"}, "*6\r\n*12\r\n$9\r\ndirection\r\n")
+	}
+
+	// A reset replica is a master again, alone.
+	for _, n := range []*node{c, d} {
+		n.expect(t, "+OK\r\n", "CLUSTER", "RESET", "SOFT")
+		n.await(t, []string{"INFO", "replication"}, "role:master")
+		n.await(t, []string{"CLUSTER", "INFO"}, "cluster_known_nodes:1\r\n", "cluster_slots_assigned:0\r\n")
+	}
 }
