@@ -238,3 +238,14 @@ func TestClusterHotPathDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkClusterPipelineGET is BenchmarkPipelineGET on a cluster node that owns the key's
+// slot, to compare the cost of the routing check.
+func BenchmarkClusterPipelineGET(b *testing.B) {
+	r := routingFixture()
+	for s := range r.Owner {
+		r.Owner[s] = 0
+	}
+	s, _ := clusterTestClient(b, r, DefaultSettings())
+	benchPipelineOn(b, s, "GET", "key:000000123456")
+}
