@@ -1,8 +1,11 @@
 // Package node is the server that ties rcnode together: the client listener, one goroutine
 // per connection reading pipelined commands and flushing replies once per batch, the command
-// dispatcher (arity, auth, cluster slot rules, slot locks), the command handlers for every data
-// type, and the server-wide state INFO, CONFIG and CLIENT report on.
+// dispatcher (arity, auth, cluster slot rules and redirections, slot locks), the command
+// handlers for every data type and for CLUSTER, and the server-wide state INFO, CONFIG and
+// CLIENT report on.
 //
 // It owns no wire format (clientproto does) and no slot arithmetic (slots does); the stored
-// data lives in node/keyspace and the value structures in node/datatype.
+// data lives in node/keyspace and the value structures in node/datatype. The cluster state
+// is gossip's: node opens the bus (gossip/bus) at startup, runs CLUSTER commands on the state
+// machine through the bus's loop, and routes keys by the bus's latest routing snapshot.
 package node
