@@ -18,6 +18,8 @@ type Config struct {
 	AllowReplicaMigration bool
 	ReplicaNoFailover     bool
 	MigrationBarrier      int
+	ValidityFactor        int   // cluster-replica-validity-factor; 0 = a replica may always fail over
+	ReplPingPeriod        int64 // repl-ping-replica-period, ms
 
 	// Log receives the state machine's log lines (Redis's wording); nil discards them.
 	Log func(level Level, msg string)
@@ -88,6 +90,9 @@ type Routing struct {
 	// from, -1 when none.
 	Migrating [slots.Count]int16
 	Importing [slots.Count]int16
+	// WritesPausedUntil is the unix ms until which a master in a manual failover holds
+	// write commands (so its replica can catch up exactly); 0 when not paused.
+	WritesPausedUntil int64
 }
 
 // Info holds the CLUSTER INFO figures the state machine knows.

@@ -62,6 +62,15 @@ type Cluster struct {
 	iter     int64 // Tick count
 
 	replOffset int64 // our replication offset, sent in every header
+	repl       Replication
+	replKnown  bool // SetReplication was called
+
+	elect              election
+	mf                 manualFailover
+	failoverDue        bool  // run the election logic before the next Ready (CLUSTER_TODO_HANDLE_FAILOVER)
+	pausedUntil        int64 // ms until which writes are paused for a manual failover; 0 = not paused
+	cantFailoverReason string
+	cantFailoverLogged int64
 
 	stats struct {
 		sent, received [wire.TypeCount]uint64
@@ -101,6 +110,13 @@ func (c *Cluster) SetConfig(cfg Config) {
 
 // Ready returns what must be done since the last call and forgets it.
 func (c *Cluster) Ready() Ready {
+	if c.failoverDue {
+		c.failoverDue = false
+		if c.myself.IsReplica() {
+			c.handleManualFailover()
+			c.handleReplicaFailover()
+		}
+	}
 	if c.stateDirty {
 		c.recomputeState()
 	}

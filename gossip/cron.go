@@ -47,9 +47,23 @@ func (c *Cluster) Tick(now int64) {
 		}
 	}
 
+	suspected := false
+	orphanedMasters, maxReplicas, myMasterReplicas := 0, 0, 0
 	for _, n := range c.order {
 		if n.HasAny(FlagMyself | FlagNoAddr | FlagHandshake) {
 			continue
+		}
+		// Count orphaned masters (serving slots, no working replica, but used to have one)
+		// and the most working replicas any master has, for replica migration.
+		if c.myself.IsReplica() && n.IsMaster() && !n.HasAny(FlagFail) {
+			ok := countOKReplicas(n)
+			if ok == 0 && n.NumSlots > 0 && n.Has(FlagMigrateTo) {
+				orphanedMasters++
+			}
+			maxReplicas = max(maxReplicas, ok)
+			if c.myself.Master == n {
+				myMasterReplicas = ok
+			}
 		}
 		pingDelay := now - n.PingSent
 		dataDelay := now - n.DataReceived
@@ -65,6 +79,12 @@ func (c *Cluster) Tick(now int64) {
 			c.sendPing(c.links[n.Link], wire.TypePing)
 			continue
 		}
+		// A master in a manual failover pings its replica every tick: the replica learns
+		// the final offset as soon as possible.
+		if c.mf.end != 0 && c.myself.IsMaster() && c.mf.replica == n && c.linkUp(n) {
+			c.sendPing(c.links[n.Link], wire.TypePing)
+			continue
+		}
 		if n.PingSent == 0 {
 			continue
 		}
@@ -74,10 +94,37 @@ func (c *Cluster) Tick(now int64) {
 			n.Flags |= FlagPFail
 			c.updateState()
 			c.routingChanged()
+			suspected = true
+		}
+	}
+	if suspected {
+		c.spreadSuspicion()
+	}
+	if c.mf.end != 0 && c.mf.end < now {
+		c.logf(LevelWarning, "Manual failover timed out.")
+		c.resetManualFailover()
+	}
+	if c.myself.IsReplica() {
+		c.handleManualFailover()
+		c.handleReplicaFailover()
+		if orphanedMasters > 0 && maxReplicas >= 2 && myMasterReplicas == maxReplicas && c.cfg.AllowReplicaMigration {
+			c.handleReplicaMigration(maxReplicas)
 		}
 	}
 	if !c.stateOK {
 		c.updateState()
+	}
+}
+
+// spreadSuspicion pings every connected node right after we suspected one (PFAIL). Redis
+// waits for its regular pings to carry the suspicion, which can take a second or more;
+// every PING gossips all PFAIL nodes, so this one round lets the masters' failure reports
+// meet at once, and FAIL (and the failover) follow within a round trip of the timeout.
+func (c *Cluster) spreadSuspicion() {
+	for _, n := range c.order {
+		if n != c.myself && !n.HasAny(FlagHandshake) && c.linkUp(n) && n.PingSent == 0 {
+			c.sendPing(c.links[n.Link], wire.TypePing)
+		}
 	}
 }
 

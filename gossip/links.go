@@ -56,6 +56,11 @@ func (c *Cluster) LinkClosed(now int64, id LinkID) {
 			l.node.PingSent = now
 		}
 		c.logf(LevelVerbose, "Connection with Node %.40s at %s:%d failed", l.node.ID(), l.node.IP, l.node.CPort)
+	} else if l.outbound && l.node.PingSent == 0 {
+		// Our link to a node broke: start its timeout clock now rather than at the next
+		// scheduled PING (up to half a timeout later), so a dead node is detected after
+		// one node timeout. A live node answers the PING of the new link and clears it.
+		l.node.PingSent = now
 	}
 	c.dropLink(l)
 }

@@ -21,6 +21,7 @@ func New(cfg Config, conf *nodesconf.File, rnd *rand.Rand, now int64) (*Cluster,
 		nodes:     make(map[wire.Name]*Node),
 		blacklist: make(map[wire.Name]int64),
 		links:     make(map[LinkID]*link),
+		mf:        manualFailover{masterOffset: -1},
 	}
 	if conf == nil {
 		c.myself = c.createNode(c.randomName(), FlagMyself|FlagMaster)

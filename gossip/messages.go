@@ -31,6 +31,9 @@ func (c *Cluster) header(t wire.Type) wire.Header {
 	if !c.stateOK {
 		h.State = wire.StateFail
 	}
+	if me.IsMaster() && c.mf.end != 0 {
+		h.MFlags[0] |= wire.MFlagPaused
+	}
 	return h
 }
 

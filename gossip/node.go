@@ -49,6 +49,7 @@ type Node struct {
 	VotedTime    int64 // ms of our last vote for a replica of this master
 	ReplOffset   int64 // the replication offset from its last header
 	ReplOffsetAt int64 // ms when ReplOffset was updated
+	OrphanedTime int64 // ms since when this master has had no working replica, 0 if it has one
 
 	Link        LinkID // our outbound link to it (we PING on it), 0 for none
 	InboundLink LinkID // its outbound link to us, once we know who is on it
@@ -91,6 +92,8 @@ func (n *Node) addReplica(r *Node) bool {
 		}
 	}
 	n.Replicas = append(n.Replicas, r)
+	// A master that has had a replica is one replica migration may give a new one.
+	n.Flags |= FlagMigrateTo
 	return true
 }
 
@@ -98,6 +101,9 @@ func (n *Node) removeReplica(r *Node) bool {
 	for i, x := range n.Replicas {
 		if x == r {
 			n.Replicas = append(n.Replicas[:i], n.Replicas[i+1:]...)
+			if len(n.Replicas) == 0 {
+				n.Flags &^= FlagMigrateTo
+			}
 			return true
 		}
 	}

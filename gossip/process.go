@@ -33,6 +33,13 @@ func (c *Cluster) Step(now int64, id LinkID, m *wire.Message) {
 		}
 		sender.ReplOffset = int64(m.Offset)
 		sender.ReplOffsetAt = now
+		// Our master, paused for our manual failover, tells us the offset to reach.
+		if c.mf.end != 0 && c.myself.IsReplica() && c.myself.Master == sender &&
+			m.MFlags[0]&wire.MFlagPaused != 0 && c.mf.masterOffset == -1 {
+			c.mf.masterOffset = sender.ReplOffset
+			c.failoverDue = true
+			c.logf(LevelWarning, "Received replication offset for paused master manual failover: %d", c.mf.masterOffset)
+		}
 	}
 	switch m.Type {
 	case wire.TypePing, wire.TypePong, wire.TypeMeet:
@@ -41,10 +48,21 @@ func (c *Cluster) Step(now int64, id LinkID, m *wire.Message) {
 		c.processFail(sender, m)
 	case wire.TypeUpdate:
 		c.processUpdate(sender, m)
-	case wire.TypePublish, wire.TypePublishShard, wire.TypeModule,
-		wire.TypeFailoverAuthRequest, wire.TypeFailoverAuthAck, wire.TypeMFStart:
-		// Pub/Sub, modules and failover are not served yet; Redis also ignores these from
-		// unknown senders.
+	case wire.TypeFailoverAuthRequest:
+		if sender != nil {
+			c.processAuthRequest(sender, m)
+		}
+	case wire.TypeFailoverAuthAck:
+		if sender != nil {
+			c.processAuthAck(sender, m)
+		}
+	case wire.TypeMFStart:
+		if sender != nil {
+			c.processMFStart(l, sender)
+		}
+	case wire.TypePublish, wire.TypePublishShard, wire.TypeModule:
+		// Pub/Sub and modules are not served yet; Redis also ignores these from unknown
+		// senders.
 	default:
 		c.logf(LevelWarning, "Received unknown packet type: %d", m.Type)
 	}

@@ -141,7 +141,7 @@ func (c *Cluster) CountFailureReports(id string) (int, error) {
 
 // Routing builds the routing snapshot for client commands.
 func (c *Cluster) Routing() *Routing {
-	r := &Routing{OK: c.stateOK, MyMaster: -1}
+	r := &Routing{OK: c.stateOK, MyMaster: -1, WritesPausedUntil: c.pausedUntil}
 	index := map[*Node]int16{}
 	idx := func(n *Node) int16 {
 		if n == nil {
@@ -173,6 +173,14 @@ func (c *Cluster) applyMyAddress() {
 	me := c.myself
 	me.Port, me.CPort, me.PPort = c.cfg.Port, c.cfg.CPort, c.cfg.PPort
 	me.Hostname = c.cfg.Hostname
+	nofailover := uint16(0)
+	if c.cfg.ReplicaNoFailover {
+		nofailover = FlagNoFailover
+	}
+	if me.Flags&FlagNoFailover != nofailover {
+		me.Flags = me.Flags&^FlagNoFailover | nofailover
+		c.saveConfig()
+	}
 	if c.cfg.AnnounceIP != "" && me.IP != c.cfg.AnnounceIP {
 		me.IP = c.cfg.AnnounceIP
 		c.saveConfig()

@@ -1,0 +1,143 @@
+package gossip
+
+import (
+	"testing"
+)
+
+// masterOf returns the node the cluster agrees owns slot s (by node 0's view of a live node).
+func (nw *network) ownerSeenBy(i, s int) *Node { return nw.nodes[i].c.owner[s] }
+
+// liveAgree reports whether every live node sees the same owner for slot s, named name.
+func (nw *network) liveAgree(s int, name string) bool {
+	for _, n := range nw.nodes {
+		if !n.alive {
+			continue
+		}
+		if o := n.c.owner[s]; o == nil || o.ID() != name {
+			return false
+		}
+	}
+	return true
+}
+
+func TestReplicaReplacesKilledMaster(t *testing.T) {
+	nw := newNetwork(t, 6, 11)
+	nw.createCluster(3)
+	nw.runUntil(30_000, "convergence", nw.converged)
+	replica := nw.nodes[3].c.myself.ID() // replicates node 0, which owns slot 0
+
+	nw.kill(0)
+	took := nw.runUntil(30_000, "the replica takes slot 0", func() bool { return nw.liveAgree(0, replica) })
+	t.Logf("slot 0 served by the promoted replica %d ms after the kill (node timeout %d ms)", took, simNodeTimeout)
+	if took > simNodeTimeout+1000 {
+		t.Errorf("failover took %d ms, more than node timeout + 1 s", took)
+	}
+	nw.runUntil(30_000, "cluster ok again", func() bool {
+		for _, n := range nw.nodes {
+			if n.alive && !n.c.StateOK() {
+				return false
+			}
+		}
+		return true
+	})
+
+	// The old master comes back from its nodes.conf and becomes a replica of the new one.
+	nw.restart(0, nil)
+	nw.runUntil(30_000, "the old master rejoins as a replica", func() bool {
+		me := nw.nodes[0].c.myself
+		return me.IsReplica() && me.Master != nil && me.Master.ID() == replica && nw.converged()
+	})
+}
+
+func TestManualFailoverSwapsRoles(t *testing.T) {
+	for _, mode := range []FailoverMode{FailoverDefault, FailoverForce, FailoverTakeover} {
+		nw := newNetwork(t, 6, 12+int64(mode))
+		nw.createCluster(3)
+		nw.runUntil(30_000, "convergence", nw.converged)
+		oldMaster, replica := nw.nodes[1].c.myself.ID(), nw.nodes[4].c.myself.ID()
+		nw.do(4, func(c *Cluster) {
+			if err := c.Failover(mode); err != nil {
+				t.Fatal(err)
+			}
+		})
+		took := nw.runUntil(10_000, "roles swapped", func() bool {
+			old := nw.nodes[1].c.myself
+			return nw.liveAgree(5461, replica) && old.IsReplica() && old.Master.ID() == replica && nw.converged()
+		})
+		t.Logf("mode %d: roles swapped in %d ms", mode, took)
+		if nw.nodes[1].c.myself.ID() != oldMaster {
+			t.Fatal("the old master changed its name")
+		}
+	}
+}
+
+func TestFailoverRefusals(t *testing.T) {
+	nw := newNetwork(t, 6, 13)
+	nw.createCluster(3)
+	nw.runUntil(30_000, "convergence", nw.converged)
+	nw.do(0, func(c *Cluster) {
+		if err := c.Failover(FailoverDefault); err != errFailoverOnMaster {
+			t.Fatalf("FAILOVER on a master: %v", err)
+		}
+	})
+	nw.kill(0)
+	nw.runUntil(10_000, "node 3 sees its master fail", func() bool { return nw.nodes[3].c.myself.Master.HasAny(FlagFail | FlagPFail) })
+	nw.do(3, func(c *Cluster) {
+		if err := c.Failover(FailoverDefault); err != errFailoverMasterFailed {
+			t.Fatalf("FAILOVER with the master down: %v", err)
+		}
+	})
+}
+
+func TestOneVotePerEpochAndMaster(t *testing.T) {
+	// Two replicas of one master: only one may win, and the masters each vote once.
+	nw := newNetwork(t, 7, 14)
+	nw.createCluster(3)
+	nw.do(6, func(c *Cluster) {
+		if err := c.Replicate(nw.nodes[0].c.myself.ID(), true); err != nil {
+			t.Fatal(err)
+		}
+	})
+	nw.runUntil(30_000, "convergence", nw.converged)
+	nw.kill(0)
+	nw.runUntil(30_000, "a replica takes slot 0", func() bool {
+		o := nw.nodes[1].c.owner[0]
+		return o != nil && o.ID() != nw.nodes[0].c.myself.ID()
+	})
+	nw.run(10_000)
+	winners := 0
+	for _, i := range []int{3, 6} {
+		if nw.nodes[i].c.myself.IsMaster() {
+			winners++
+		}
+	}
+	if winners != 1 {
+		t.Fatalf("%d replicas of the dead master became masters\n%s", winners, nw.dump())
+	}
+	if !nw.converged() {
+		t.Fatalf("not converged after the failover\n%s", nw.dump())
+	}
+}
+
+func TestReplicaMigratesToOrphanedMaster(t *testing.T) {
+	// Node 0 has two replicas (3 and 6), node 1 has one (4). When 4 dies, node 1 is
+	// orphaned and one of node 0's replicas moves to it.
+	nw := newNetwork(t, 7, 15)
+	nw.createCluster(3)
+	nw.do(6, func(c *Cluster) {
+		if err := c.Replicate(nw.nodes[0].c.myself.ID(), true); err != nil {
+			t.Fatal(err)
+		}
+	})
+	nw.runUntil(30_000, "convergence", nw.converged)
+	nw.kill(4)
+	master1 := nw.nodes[1].c.myself.ID()
+	nw.runUntil(60_000, "a replica migrates to node 1", func() bool {
+		for _, i := range []int{3, 6} {
+			if m := nw.nodes[i].c.myself.Master; m != nil && m.ID() == master1 {
+				return true
+			}
+		}
+		return false
+	})
+}
