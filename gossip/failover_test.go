@@ -1,6 +1,7 @@
 package gossip
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -141,3 +142,48 @@ func TestReplicaMigratesToOrphanedMaster(t *testing.T) {
 		return false
 	})
 }
+
+func TestSetSlotMovesASlot(t *testing.T) {
+	nw := newNetwork(t, 3, 16)
+	nw.createCluster(3)
+	nw.runUntil(30_000, "convergence", nw.converged)
+	src, dst := nw.nodes[0].c.myself.ID(), nw.nodes[1].c.myself.ID()
+	nw.do(1, func(c *Cluster) {
+		if err := c.SetSlotImporting(0, src); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SetSlotImporting(6000, src); err == nil || err.Error() != "ERR I'm already the owner of hash slot 6000" {
+			t.Fatalf("importing an owned slot: %v", err)
+		}
+	})
+	nw.do(0, func(c *Cluster) {
+		if err := c.SetSlotMigrating(0, dst); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SetSlotNode(0, dst, 3); err == nil {
+			t.Fatal("SETSLOT NODE must refuse while keys remain")
+		}
+		if r := c.Routing(); r.Migrating[0] < 0 || r.Nodes[r.Migrating[0]].ID != dst {
+			t.Fatal("routing does not show slot 0 migrating")
+		}
+	})
+	if got := string(nw.nodes[0].c.NodesConf()); !contains(got, "[0->-"+dst+"]") {
+		t.Fatalf("nodes.conf lacks the migrating marker:\n%s", got)
+	}
+	nw.do(1, func(c *Cluster) {
+		if err := c.SetSlotNode(0, dst, 0); err != nil {
+			t.Fatal(err)
+		}
+	})
+	nw.do(0, func(c *Cluster) {
+		if err := c.SetSlotNode(0, dst, 0); err != nil {
+			t.Fatal(err)
+		}
+	})
+	nw.runUntil(10_000, "everyone sees slot 0 moved", func() bool { return nw.liveAgree(0, dst) && nw.converged() })
+	if e1, e0 := nw.nodes[1].c.myself.ConfigEpoch, nw.nodes[0].c.myself.ConfigEpoch; e1 <= e0 {
+		t.Fatalf("the importing node did not bump its epoch: %d vs %d", e1, e0)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
