@@ -1,0 +1,41 @@
+package rdb
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// FormatError is malformed RDB data: what is wrong and where, counted in bytes from the
+// start of the stream (or of the DUMP payload).
+type FormatError struct {
+	Offset int64
+	Msg    string
+	Err    error // an underlying cause such as io.ErrUnexpectedEOF, or nil
+}
+
+func (e *FormatError) Error() string {
+	return "rdb: corrupt data at byte " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
+}
+
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// ErrUnsupported is matched (errors.Is) by the errors for content rcnode cannot hold:
+// stream and module values, and module aux data.
+var ErrUnsupported = errors.New("rdb: unsupported content")
+
+type unsupportedError struct{ what string }
+
+func (e unsupportedError) Error() string { return "rdb: " + e.what + " are not supported" }
+func (e unsupportedError) Is(t error) bool {
+	return t == ErrUnsupported
+}
+
+// errEmpty marks an empty collection, which Redis's loader skips (old versions could write
+// them) and RESTORE refuses.
+var errEmpty = errors.New("empty collection")
+
+// keyError says which key a value error belongs to.
+func keyError(db int, key []byte, err error) error {
+	return fmt.Errorf("key %q in DB %d: %w", key, db, err)
+}
