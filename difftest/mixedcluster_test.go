@@ -134,6 +134,15 @@ func TestMixedCluster(t *testing.T) {
 	c.expect(t, "-ERR I can only replicate a master, not a replica.\r\n", "CLUSTER", "REPLICATE", d.id)
 	c.expect(t, "-ERR Can't forget my master!\r\n", "CLUSTER", "FORGET", a.id)
 
+	c.expect(t, "-ERR Please use SETSLOT only with masters.\r\n", "CLUSTER", "SETSLOT", "1", "STABLE")
+	d.expect(t, "-ERR Please use SETSLOT only with masters.\r\n", "CLUSTER", "SETSLOT", "1", "STABLE")
+
+	// Slot moves both ways, with redis-cli's SETSLOT steps: 12182 (foo) from B to A, 5061
+	// (bar) from A to B.
+	a.expect(t, "+OK\r\n", "SET", "bar", "1")
+	checkSlotMove(t, b, a, "12182", "foo", "{foo}x")
+	checkSlotMove(t, a, b, "5061", "bar", "{bar}x")
+
 	// Endpoint types: the hostname each master announces reaches the other by gossip.
 	for _, n := range []*node{a, b} {
 		host := "host-" + strings.ToLower(n.name[:1])
@@ -160,4 +169,35 @@ func TestMixedCluster(t *testing.T) {
 		n.await(t, []string{"INFO", "replication"}, "role:master")
 		n.await(t, []string{"CLUSTER", "INFO"}, "cluster_known_nodes:1\r\n", "cluster_slots_assigned:0\r\n")
 	}
+}
+
+// checkSlotMove opens slot for a move from src to dst, where key exists on src and other
+// does not, and checks what Redis answers on both sides: src serves the keys it still has
+// and sends the others to dst with ASK; dst serves the slot only to ASKING clients; a
+// command needing keys from both sides gets TRYAGAIN; src will not give the slot away while
+// it holds keys of it. The slot is then closed again.
+func checkSlotMove(t *testing.T, src, dst *node, slot, key, other string) {
+	t.Helper()
+	ask := "-ASK " + slot + " 127.0.0.1:" + strconv.Itoa(dst.proc.Port) + "\r\n"
+	moved := "-MOVED " + slot + " 127.0.0.1:" + strconv.Itoa(src.proc.Port) + "\r\n"
+	tryAgain := "-TRYAGAIN Multiple keys request during rehashing of slot\r\n"
+	src.expect(t, "+OK\r\n", "CLUSTER", "SETSLOT", slot, "MIGRATING", dst.id)
+	dst.expect(t, "+OK\r\n", "CLUSTER", "SETSLOT", slot, "IMPORTING", src.id)
+	src.expect(t, "$1\r\n1\r\n", "GET", key)
+	src.expect(t, ask, "GET", other)
+	src.expect(t, tryAgain, "MGET", key, other)
+	dst.expect(t, moved, "GET", other)
+	dst.expect(t, "+OK\r\n", "ASKING")
+	dst.expect(t, "$-1\r\n", "GET", other)
+	dst.expect(t, "+OK\r\n", "ASKING")
+	dst.expect(t, "+OK\r\n", "SET", other, "2")
+	dst.expect(t, moved, "GET", other)
+	dst.expect(t, "+OK\r\n", "ASKING")
+	dst.expect(t, tryAgain, "MGET", key, other)
+	src.expect(t, ask, "GET", other)
+	src.expect(t, "-ERR Can't assign hashslot "+slot+" to a different node while I still hold keys for this hash slot.\r\n",
+		"CLUSTER", "SETSLOT", slot, "NODE", dst.id)
+	src.expect(t, "+OK\r\n", "CLUSTER", "SETSLOT", slot, "STABLE")
+	dst.expect(t, "+OK\r\n", "CLUSTER", "SETSLOT", slot, "STABLE")
+	src.expect(t, "$1\r\n1\r\n", "GET", key)
 }

@@ -53,14 +53,18 @@ func gossipConfig(cfg *config.Config) gossip.Config {
 		AllowReplicaMigration: cfg.ClusterAllowReplicaMigration,
 		ReplicaNoFailover:     cfg.ClusterReplicaNoFailover,
 		MigrationBarrier:      cfg.ClusterMigrationBarrier,
+		ValidityFactor:        cfg.ClusterReplicaValidityFactor,
+		ReplPingPeriod:        int64(cfg.ReplPingReplicaPeriod) * 1000,
 	}
 }
 
-// namesClusterParam reports whether a CONFIG SET touches a cluster-* parameter (or one of
-// its cluster-slave-* aliases), so the state machine must hear of it.
+// namesClusterParam reports whether a CONFIG SET touches a parameter the state machine
+// reads: a cluster-* one (cluster-slave-* aliases included) or the replica ping period.
 func namesClusterParam(pairs [][2]string) bool {
 	for _, p := range pairs {
-		if len(p[0]) >= 8 && strings.EqualFold(p[0][:8], "cluster-") {
+		name := p[0]
+		if len(name) >= 8 && strings.EqualFold(name[:8], "cluster-") ||
+			strings.EqualFold(name, "repl-ping-replica-period") || strings.EqualFold(name, "repl-ping-slave-period") {
 			return true
 		}
 	}

@@ -30,22 +30,16 @@ func cmdClusterShards(c *Client, args [][]byte) {
 			}
 			c.w.BulkString("nodes")
 			c.w.Array(1 + len(m.Replicas))
-			writeShardNode(c.w, m, endpointType)
+			writeShardNode(c.w, m, cl.ReplOffsetOf(m), endpointType)
 			for _, r := range m.Replicas {
-				writeShardNode(c.w, r, endpointType)
+				writeShardNode(c.w, r, cl.ReplOffsetOf(r), endpointType)
 			}
 		}
 	})
 }
 
 // writeShardNode is one node of a shard (Redis's addNodeDetailsToShardReply).
-func writeShardNode(w *clientproto.Writer, n *gossip.Node, endpointType string) {
-	// The replication offset Redis reports for itself is its own (master_repl_offset, or
-	// the offset it has read from its master); rcnode has no replication stream yet, so 0.
-	offset := n.ReplOffset
-	if n.Has(gossip.FlagMyself) {
-		offset = 0
-	}
+func writeShardNode(w *clientproto.Writer, n *gossip.Node, offset int64, endpointType string) {
 	health := "online"
 	switch {
 	case n.Has(gossip.FlagFail):

@@ -81,26 +81,13 @@ func (c *Client) execute(args [][]byte) {
 		return
 	}
 
-	// In cluster mode one routing snapshot decides for the whole command.
-	var route *gossip.Routing
-	if c.srv.opts.ClusterEnabled {
-		route = c.srv.routing.Load()
-	}
 	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
-	if len(c.keyPos) > 0 && !c.lockKeys(spec, args, route, asking) {
-		return
-	}
-	if route != nil && c.replicaRefusesWrite(spec, route) {
-		if c.locked {
-			c.unlockKeys()
-		}
+	if !c.admit(spec, args, asking) {
 		return
 	}
 	errs := c.w.Errors
 	fn(c, args)
-	if c.locked {
-		c.unlockKeys()
-	}
+	c.releaseKeys()
 	if c.w.Errors != errs {
 		c.srv.stats.errorReplies.Add(c.w.Errors - errs)
 	}
@@ -110,6 +97,34 @@ func (c *Client) execute(args [][]byte) {
 func (c *Client) rejectf(msg string) {
 	c.srv.stats.errorReplies.Add(1)
 	c.w.Error(msg)
+}
+
+// admit takes the slot locks of the command's keys and applies the cluster rules: it
+// reports false, with the reply written and no lock held, when this node must not run the
+// command. In cluster mode one routing snapshot decides for the whole command.
+func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool) bool {
+	for {
+		var route *gossip.Routing
+		if c.srv.opts.ClusterEnabled {
+			route = c.srv.routing.Load()
+		}
+		if len(c.keyPos) > 0 && !c.lockKeys(spec, args, route, asking) {
+			return false
+		}
+		if route == nil {
+			return true
+		}
+		if c.replicaRefusesWrite(spec, route) {
+			c.releaseKeys()
+			return false
+		}
+		if !writesPaused(spec, route) {
+			return true
+		}
+		// The slot has most likely moved by the time writes resume: route afresh.
+		c.releaseKeys()
+		c.awaitWritesResumed()
+	}
 }
 
 // lockKeys takes the slot locks of the keys at c.keyPos in ascending shard order (so two
@@ -143,6 +158,13 @@ func (c *Client) lockKeys(spec *clientproto.CommandSpec, args [][]byte, route *g
 		return false
 	}
 	return true
+}
+
+// releaseKeys releases the slot locks the command holds, if any.
+func (c *Client) releaseKeys() {
+	if c.locked {
+		c.unlockKeys()
+	}
 }
 
 func (c *Client) unlockKeys() {
