@@ -201,3 +201,20 @@ func checkSlotMove(t *testing.T, src, dst *node, slot, key, other string) {
 	dst.expect(t, "+OK\r\n", "CLUSTER", "SETSLOT", slot, "STABLE")
 	src.expect(t, "$1\r\n1\r\n", "GET", key)
 }
+
+// TestRcnodeCluster is the two-master case with rcnode on both sides of the bus.
+func TestRcnodeCluster(t *testing.T) {
+	a := startNode(t, "A (rcnode)", true)
+	b := startNode(t, "B (rcnode)", true)
+	a.expect(t, "+OK\r\n", "CLUSTER", "ADDSLOTSRANGE", "0", "8191")
+	b.expect(t, "+OK\r\n", "CLUSTER", "ADDSLOTSRANGE", "8192", "16383")
+	a.expect(t, "+OK\r\n", "CLUSTER", "MEET", "127.0.0.1", strconv.Itoa(b.proc.Port))
+	for _, n := range []*node{a, b} {
+		n.await(t, []string{"CLUSTER", "INFO"}, "cluster_state:ok", "cluster_known_nodes:2", "cluster_size:2")
+	}
+	a.expect(t, "-MOVED 12182 127.0.0.1:"+strconv.Itoa(b.proc.Port)+"\r\n", "GET", "foo")
+	b.expect(t, "-MOVED 5061 127.0.0.1:"+strconv.Itoa(a.proc.Port)+"\r\n", "GET", "bar")
+	a.expect(t, "+OK\r\n", "SET", "bar", "1")
+	b.expect(t, "+OK\r\n", "SET", "foo", "1")
+	awaitSame(t, a, b, "CLUSTER", "SLOTS")
+}
