@@ -169,6 +169,31 @@ func TestMixedCluster(t *testing.T) {
 		n.await(t, []string{"INFO", "replication"}, "role:master")
 		n.await(t, []string{"CLUSTER", "INFO"}, "cluster_known_nodes:1\r\n", "cluster_slots_assigned:0\r\n")
 	}
+
+	// A slot taken over by a master with a newer epoch loses its keys on the old owner, so
+	// they cannot come back with the slot: B takes 5061 (bar) from A, A takes 12182 (foo).
+	for _, n := range []*node{a, b} {
+		n.expect(t, "+OK\r\n", "CONFIG", "SET", "cluster-preferred-endpoint-type", "ip")
+	}
+	takeOver(t, b, a, "5061", "bar")
+	takeOver(t, a, b, "12182", "foo")
+}
+
+// takeOver makes taker claim slot, held by loser with key in it, by assigning it to itself
+// in its own view with an epoch greater than every other: loser gives in and deletes key.
+func takeOver(t *testing.T, taker, loser *node, slot, key string) {
+	t.Helper()
+	loser.expect(t, ":1\r\n", "CLUSTER", "COUNTKEYSINSLOT", slot)
+	taker.expect(t, "+OK\r\n", "CLUSTER", "DELSLOTS", slot)
+	taker.expect(t, "+OK\r\n", "CLUSTER", "ADDSLOTS", slot)
+	// STILL when taker's epoch already is the greatest, and no other node's.
+	if r := string(taker.do(t, "CLUSTER", "BUMPEPOCH")); !strings.HasPrefix(r, "+BUMPED ") && !strings.HasPrefix(r, "+STILL ") {
+		t.Fatalf("%s BUMPEPOCH: %q", taker.name, r)
+	}
+	loser.await(t, []string{"GET", key}, "-MOVED "+slot+" 127.0.0.1:"+strconv.Itoa(taker.proc.Port)+"\r\n")
+	// Keys go right after the new owner is published.
+	loser.await(t, []string{"CLUSTER", "COUNTKEYSINSLOT", slot}, ":0\r\n")
+	taker.expect(t, "$-1\r\n", "GET", key)
 }
 
 // checkSlotMove opens slot for a move from src to dst, where key exists on src and other

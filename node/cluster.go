@@ -45,7 +45,9 @@ func (s *Server) startCluster() error {
 		ConfigFile: o.ConfigFile,
 		Cluster:    cfg,
 		Log:        s.log,
-		OnRouting:  s.setRouting,
+		OnRouting:  s.onRouting,
+		// Called just before OnRouting of the same change.
+		OnDropSlotKeys: func(lost []int) { s.lostSlots = append(s.lostSlots, lost...) },
 	})
 	if err != nil {
 		// The bus's errors are worded as Redis logs them before exit(1).
@@ -62,7 +64,25 @@ func (s *Server) startCluster() error {
 	return nil
 }
 
-// setRouting publishes a new routing snapshot to the dispatcher (called by the bus loop).
+// onRouting publishes a new routing snapshot (on the bus loop), then deletes the keys of
+// the slots the change took away from this node, as Redis deletes its "dirty slots": only
+// once commands route by the new snapshot can none of them write such a key again.
+func (s *Server) onRouting(r *gossip.Routing) {
+	s.setRouting(r)
+	db := s.ks.DBs[0]
+	for _, slot := range s.lostSlots {
+		s.ks.Lock(slot)
+		n := db.FlushSlot(slot)
+		s.ks.Unlock(slot)
+		if n > 0 {
+			s.ks.AddDirty(int64(n))
+			s.log.Debugf("Deleted %d keys of slot %d, now served by another node", n, slot)
+		}
+	}
+	s.lostSlots = s.lostSlots[:0]
+}
+
+// setRouting publishes a new routing snapshot to the dispatcher.
 func (s *Server) setRouting(r *gossip.Routing) {
 	s.routing.Store(r)
 	replica := r.MyMaster >= 0
@@ -111,6 +131,29 @@ func (s *Server) stopCluster() {
 	if s.bus != nil {
 		s.bus.Close()
 	}
+}
+
+// allSlots asks clusterDoLocked for every slot lock.
+const allSlots = -1
+
+// clusterDoLocked is clusterDo for the CLUSTER commands that decide by the keys this node
+// holds (FLUSHSLOTS, REPLICATE, RESET, SETSLOT): fn runs with slot's lock (every lock for
+// allSlots) held, so no key changes meanwhile, and the routing it changes is published
+// before the locks are released. The locks are taken on the bus loop and never held while
+// waiting for it, since the loop takes them too (onRouting).
+func (c *Client) clusterDoLocked(slot int, fn func(cl *gossip.Cluster)) bool {
+	ks := c.srv.ks
+	return c.clusterDo(func(cl *gossip.Cluster) {
+		if slot == allSlots {
+			ks.LockAll()
+			defer ks.UnlockAll()
+		} else {
+			ks.Lock(slot)
+			defer ks.Unlock(slot)
+		}
+		fn(cl)
+		c.srv.setRouting(cl.Routing())
+	})
 }
 
 // clusterDo runs fn on the state machine for a CLUSTER command, or replies that this is

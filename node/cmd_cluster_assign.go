@@ -129,17 +129,12 @@ func (c *Client) assignSlots(req slotArgs, del bool) {
 }
 
 func cmdClusterFlushSlots(c *Client, args [][]byte) {
-	if !c.requireCluster() {
-		return
-	}
-	// Every slot lock is held so no key can be written between the check and the flush.
-	c.srv.ks.LockAll()
-	defer c.srv.ks.UnlockAll()
-	if c.srv.ks.DBs[0].Size() != 0 {
-		c.w.Error("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.")
-		return
-	}
-	if c.clusterDo(func(cl *gossip.Cluster) { cl.FlushSlots() }) {
+	c.clusterDoLocked(allSlots, func(cl *gossip.Cluster) {
+		if c.srv.ks.DBs[0].Size() != 0 {
+			c.w.Error("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.")
+			return
+		}
+		cl.FlushSlots()
 		c.w.OK()
-	}
+	})
 }

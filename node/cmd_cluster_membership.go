@@ -62,19 +62,12 @@ func cmdClusterForget(c *Client, args [][]byte) {
 	}
 }
 
+// cmdClusterReplicate is CLUSTER REPLICATE id: a master may only become a replica while
+// it holds no keys.
 func cmdClusterReplicate(c *Client, args [][]byte) {
-	if !c.requireCluster() {
-		return
-	}
-	// A master may only become a replica while it has no keys; hold every slot lock so
-	// none is written meanwhile.
-	c.srv.ks.LockAll()
-	defer c.srv.ks.UnlockAll()
-	empty := c.srv.ks.DBs[0].Size() == 0
-	var err error
-	if c.clusterDo(func(cl *gossip.Cluster) { err = cl.Replicate(string(args[2]), empty) }) {
-		c.replyErrOrOK(err)
-	}
+	c.clusterDoLocked(allSlots, func(cl *gossip.Cluster) {
+		c.replyErrOrOK(cl.Replicate(string(args[2]), c.srv.ks.DBs[0].Size() == 0))
+	})
 }
 
 // cmdClusterReset is CLUSTER RESET [HARD|SOFT] (soft by default): a master must hold no
@@ -98,30 +91,22 @@ func cmdClusterReset(c *Client, args [][]byte) {
 			return
 		}
 	}
-	c.srv.ks.LockAll()
-	defer c.srv.ks.UnlockAll()
-	var wasReplica, refused bool
-	ok := c.clusterDo(func(cl *gossip.Cluster) {
-		wasReplica = cl.Myself().IsReplica()
-		if refused = !wasReplica && c.db.Size() != 0; !refused {
-			cl.Reset(hard)
+	c.clusterDoLocked(allSlots, func(cl *gossip.Cluster) {
+		wasReplica := cl.Myself().IsReplica()
+		if !wasReplica && c.db.Size() != 0 {
+			c.w.Error("ERR CLUSTER RESET can't be called with master nodes containing keys")
+			return
 		}
-	})
-	switch {
-	case !ok:
-	case refused:
-		c.w.Error("ERR CLUSTER RESET can't be called with master nodes containing keys")
-	default:
 		if wasReplica {
-			// Every slot lock is still held: no client sees the old data after the reset.
 			var n int64
 			for _, db := range c.srv.ks.DBs {
 				n += db.Flush()
 			}
 			c.srv.ks.AddDirty(n)
 		}
+		cl.Reset(hard)
 		c.w.OK()
-	}
+	})
 }
 
 // replyErrOrOK replies with err's text (Redis's full error reply), or +OK.

@@ -11,17 +11,12 @@ func cmdClusterSetSlot(c *Client, args [][]byte) {
 		return
 	}
 	slot, slotOK := parseSlot(args[2])
-	if slotOK {
-		// NODE counts the slot's keys; none may be added until the slot has its new owner.
-		c.srv.ks.Lock(slot)
-		defer c.srv.ks.Unlock(slot)
-	}
 	action := args[3]
 	var id string
 	if len(args) == 5 {
 		id = string(args[4])
 	}
-	c.clusterDo(func(cl *gossip.Cluster) {
+	setSlot := func(cl *gossip.Cluster) {
 		if cl.Myself().IsReplica() {
 			c.w.Error("ERR Please use SETSLOT only with masters.")
 			return
@@ -45,5 +40,11 @@ func cmdClusterSetSlot(c *Client, args [][]byte) {
 			return
 		}
 		c.replyErrOrOK(err)
-	})
+	}
+	if slotOK {
+		// NODE counts the slot's keys: none may come until the slot has its new owner.
+		c.clusterDoLocked(slot, setSlot)
+	} else {
+		c.clusterDo(setSlot)
+	}
 }

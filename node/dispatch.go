@@ -101,18 +101,36 @@ func (c *Client) rejectf(msg string) {
 
 // admit takes the slot locks of the command's keys and applies the cluster rules: it
 // reports false, with the reply written and no lock held, when this node must not run the
-// command. In cluster mode one routing snapshot decides for the whole command.
+// command. In cluster mode one routing snapshot decides for the whole command, and it must
+// still be the current one once the locks are held: a change of slot owners that touches
+// keys (FLUSHSLOTS, a slot lost to another node) is published before its keys are dealt
+// with, so a command deciding on the current snapshot under the slot's lock cannot write a
+// key that is gone the moment after.
 func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool) bool {
 	for {
 		var route *gossip.Routing
 		if c.srv.opts.ClusterEnabled {
 			route = c.srv.routing.Load()
 		}
-		if len(c.keyPos) > 0 && !c.lockKeys(spec, args, route, asking) {
-			return false
+		slot := -1
+		if len(c.keyPos) > 0 {
+			var ok bool
+			if slot, ok = c.lockKeys(args, route); !ok {
+				return false
+			}
 		}
 		if route == nil {
 			return true
+		}
+		if slot >= 0 {
+			if c.srv.routing.Load() != route {
+				c.releaseKeys() // the cluster changed while the locks were awaited
+				continue
+			}
+			if !c.servesSlot(spec, args, route, slot, asking) {
+				c.releaseKeys()
+				return false
+			}
 		}
 		if c.replicaRefusesWrite(spec, route) {
 			c.releaseKeys()
@@ -128,10 +146,10 @@ func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool
 }
 
 // lockKeys takes the slot locks of the keys at c.keyPos in ascending shard order (so two
-// commands locking several shards cannot deadlock). In cluster mode every key must hash to
-// one slot, otherwise it replies CROSSSLOT and returns false; with a routing snapshot it
-// also refuses or redirects the command when this node must not serve that slot.
-func (c *Client) lockKeys(spec *clientproto.CommandSpec, args [][]byte, route *gossip.Routing, asking bool) bool {
+// commands locking several shards cannot deadlock) and returns their slot. In cluster mode
+// every key must hash to one slot, otherwise it replies CROSSSLOT and reports false; with a
+// routing snapshot, an unassigned slot is refused too.
+func (c *Client) lockKeys(args [][]byte, route *gossip.Routing) (slot int, ok bool) {
 	c.shards = c.shards[:0]
 	firstSlot := -1
 	for _, p := range c.keyPos {
@@ -141,11 +159,11 @@ func (c *Client) lockKeys(spec *clientproto.CommandSpec, args [][]byte, route *g
 			// Redis looks at the first key's owner before it compares the other keys' slots.
 			if route != nil && route.Owner[s] < 0 {
 				c.rejectf(clientproto.ErrClusterDownUnbound)
-				return false
+				return 0, false
 			}
 		} else if s != firstSlot && c.srv.opts.ClusterEnabled {
 			c.rejectf(clientproto.ErrCrossSlot)
-			return false
+			return 0, false
 		}
 		c.shards = insertSorted(c.shards, keyspace.ShardOf(s))
 	}
@@ -153,11 +171,7 @@ func (c *Client) lockKeys(spec *clientproto.CommandSpec, args [][]byte, route *g
 		c.srv.ks.LockShard(sh)
 	}
 	c.locked = true
-	if route != nil && !c.servesSlot(spec, args, route, firstSlot, asking) {
-		c.unlockKeys()
-		return false
-	}
-	return true
+	return firstSlot, true
 }
 
 // releaseKeys releases the slot locks the command holds, if any.

@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rcnode/rcnode/gossip"
 	"github.com/rcnode/rcnode/slots"
@@ -215,6 +216,29 @@ func TestRedirectionOpenSlots(t *testing.T) {
 		if got := run(c, tc.args...); got != tc.want {
 			t.Errorf("%q: got %q, want %q", tc.args, got, tc.want)
 		}
+	}
+}
+
+// TestSlotMovedWhileWaitingForLock: a command that chose to serve a slot by one snapshot
+// must not write once the slot has moved while it waited for the slot's lock.
+func TestSlotMovedWhileWaitingForLock(t *testing.T) {
+	key := keyIn(t, 500)
+	s, c := clusterTestClient(t, routingFixture(), DefaultSettings())
+	s.ks.Lock(500)
+	reply := make(chan string)
+	go func() { reply <- run(c, "SET", key, "v") }()
+	time.Sleep(50 * time.Millisecond) // SET has loaded the snapshot and waits for the lock
+	moved := routingFixture()
+	for slot := 0; slot < 1000; slot++ {
+		moved.Owner[slot] = 1
+	}
+	s.routing.Store(moved)
+	s.ks.Unlock(500)
+	if got := <-reply; got != "-MOVED 500 127.0.0.2:7001\r\n" {
+		t.Errorf("SET: %q", got)
+	}
+	if n := s.ks.DBs[0].CountInSlot(500); n != 0 {
+		t.Errorf("%d keys written in the moved slot", n)
 	}
 }
 

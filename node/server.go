@@ -54,6 +54,9 @@ type Server struct {
 	// snapshot of slot owners, read once per keyed command without a lock.
 	bus     clusterBus
 	routing atomic.Pointer[gossip.Routing]
+	// lostSlots are slots taken from this node whose keys are deleted at the next routing
+	// change (bus loop only).
+	lostSlots []int
 
 	runID     string
 	startTime time.Time
