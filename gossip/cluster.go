@@ -52,6 +52,10 @@ type Cluster struct {
 	blacklist        map[wire.Name]int64 // FORGET: name -> ms until which it is ignored
 
 	stateOK           bool
+	prevAnnounceIP    string // the cluster-announce-ip last applied
+	// clusterSize is the number of masters serving slots as of the last state update
+	// (cluster->size): Redis's quorums use this stored figure, 1 until the first update.
+	clusterSize int
 	stateDirty        bool  // recompute the state before the next Ready (CLUSTER_TODO_UPDATE_STATE)
 	stateCalled       bool  // the state was computed once
 	firstStateCall    int64 // ms of that first computation
@@ -102,7 +106,11 @@ func (c *Cluster) SetReplOffset(off int64) { c.replOffset = off }
 
 // SetConfig replaces the configuration (CONFIG SET of a cluster-* parameter). A new
 // announced address reaches peers with the next PING.
+// A nil Log keeps the current one.
 func (c *Cluster) SetConfig(cfg Config) {
+	if cfg.Log == nil {
+		cfg.Log = c.cfg.Log
+	}
 	c.cfg = cfg
 	c.applyMyAddress()
 	c.routingChanged()

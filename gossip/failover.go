@@ -84,7 +84,7 @@ func (c *Cluster) handleReplicaFailover() {
 	me := c.myself
 	now := c.now
 	authAge := now - c.elect.authTime
-	quorum := c.size()/2 + 1
+	quorum := c.clusterSize/2 + 1
 	manual := c.mf.end != 0 && c.mf.canStart
 	authTimeout := max(c.cfg.NodeTimeout*2, 2000)
 	authRetryTime := authTimeout * 2

@@ -22,6 +22,8 @@ func New(cfg Config, conf *nodesconf.File, rnd *rand.Rand, now int64) (*Cluster,
 		blacklist: make(map[wire.Name]int64),
 		links:     make(map[LinkID]*link),
 		mf:        manualFailover{masterOffset: -1},
+
+		clusterSize: 1,
 	}
 	if conf == nil {
 		c.myself = c.createNode(c.randomName(), FlagMyself|FlagMaster)

@@ -366,7 +366,7 @@ func (c *Cluster) processUpdate(sender *Node, m *wire.Message) {
 // markFailingIfNeeded turns our PFAIL about n into FAIL when a majority of masters agree
 // (markNodeAsFailingIfNeeded), and tells everyone.
 func (c *Cluster) markFailingIfNeeded(n *Node) {
-	quorum := c.size()/2 + 1
+	quorum := c.clusterSize/2 + 1
 	if !n.HasAny(FlagPFail) || n.HasAny(FlagFail) {
 		return
 	}

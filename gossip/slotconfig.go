@@ -72,17 +72,6 @@ func (c *Cluster) updateSlotsConfigWith(sender *Node, epoch uint64, claimed *slo
 	}
 }
 
-// size is the number of masters serving at least one slot (cluster->size).
-func (c *Cluster) size() int {
-	n := 0
-	for _, x := range c.order {
-		if x.IsMaster() && x.NumSlots > 0 {
-			n++
-		}
-	}
-	return n
-}
-
 // updateState asks for the cluster state to be recomputed before the next Ready.
 func (c *Cluster) updateState() { c.stateDirty = true }
 
@@ -108,16 +97,17 @@ func (c *Cluster) recomputeState() {
 			}
 		}
 	}
-	size, reachable := 0, 0
+	c.clusterSize = 0
+	reachable := 0
 	for _, n := range c.order {
 		if n.IsMaster() && n.NumSlots > 0 {
-			size++
+			c.clusterSize++
 			if !n.HasAny(FlagFail | FlagPFail) {
 				reachable++
 			}
 		}
 	}
-	if reachable < size/2+1 {
+	if reachable < c.clusterSize/2+1 {
 		ok = false
 		c.amongMinorityTime = c.now
 	}

@@ -44,7 +44,7 @@ func (c *Cluster) Info() Info {
 	in := Info{
 		StateOK:      c.stateOK,
 		KnownNodes:   len(c.nodes),
-		Size:         c.size(),
+		Size:         c.clusterSize,
 		CurrentEpoch: c.currentEpoch,
 		MyEpoch:      c.myself.EffectiveConfigEpoch(),
 		Sent:         c.stats.sent,
@@ -181,7 +181,10 @@ func (c *Cluster) applyMyAddress() {
 		me.Flags = me.Flags&^FlagNoFailover | nofailover
 		c.saveConfig()
 	}
-	if c.cfg.AnnounceIP != "" && me.IP != c.cfg.AnnounceIP {
+	// A new announced IP replaces ours; dropping it makes us learn ours from the next
+	// MEET again (clusterUpdateMyselfIp).
+	if c.cfg.AnnounceIP != c.prevAnnounceIP {
+		c.prevAnnounceIP = c.cfg.AnnounceIP
 		me.IP = c.cfg.AnnounceIP
 		c.saveConfig()
 	}
