@@ -51,11 +51,11 @@ type Cluster struct {
 	ownerNotClaiming slots.Bitmap
 	blacklist        map[wire.Name]int64 // FORGET: name -> ms until which it is ignored
 
-	stateOK           bool
-	prevAnnounceIP    string // the cluster-announce-ip last applied
+	stateOK        bool
+	prevAnnounceIP string // the cluster-announce-ip last applied
 	// clusterSize is the number of masters serving slots as of the last state update
 	// (cluster->size): Redis's quorums use this stored figure, 1 until the first update.
-	clusterSize int
+	clusterSize       int
 	stateDirty        bool  // recompute the state before the next Ready (CLUSTER_TODO_UPDATE_STATE)
 	stateCalled       bool  // the state was computed once
 	firstStateCall    int64 // ms of that first computation
