@@ -79,8 +79,8 @@ func (i *Info) Repl() (ReplInfo, bool) {
 	return ri, true
 }
 
-// Decode reads a whole RDB stream from r, calling fn with every key in file order, and
-// stops after the checksum. When r is a *bufio.Reader it reads no byte past the checksum,
+// Decode reads a whole RDB stream from r, calling fn (when not nil) with every key in file
+// order, and stops after the checksum. When r is a *bufio.Reader it reads no byte past the checksum,
 // so whatever follows (the replication stream) stays in r; any other reader is wrapped in
 // a buffer that may read ahead.
 //
@@ -95,6 +95,9 @@ func (i *Info) Repl() (ReplInfo, bool) {
 // Duplicate keys are not detected here (Redis stops with a fatal error on them); the
 // caller's keyspace sees them.
 func Decode(r io.Reader, opts DecodeOptions, fn func(*Entry) error) (Info, error) {
+	if fn == nil {
+		fn = func(*Entry) error { return nil } // checking a file without loading it
+	}
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 256<<10)

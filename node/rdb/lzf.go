@@ -74,16 +74,26 @@ const (
 	lzfMaxLit  = 32
 )
 
-// lzfCompressor keeps its hash table between calls, so compressing many strings does not
-// allocate.
+// lzfCompressor keeps its hash table between calls, so compressing many strings neither
+// allocates nor clears 64 KB each time: entries are positions offset by base, which grows
+// past every position of the previous call, so older entries read as empty.
 type lzfCompressor struct {
-	table [1 << lzfHashLog]int32 // position+1 of the last 3-byte sequence with this hash
+	table [1 << lzfHashLog]uint32 // base+position+1 of the last 3-byte sequence with this hash
+	base  uint32
 }
 
 // lzfCompress appends the LZF form of in to dst and returns it, or returns nil when it
 // would be longer than max bytes (Redis asks for at least 4 bytes saved).
 func lzfCompress[T ~string | ~[]byte](z *lzfCompressor, dst []byte, in T, max int) []byte {
-	clear(z.table[:])
+	if len(in) >= 1<<31 {
+		return nil // positions must fit the table's uint32 entries; stored verbatim instead
+	}
+	if uint64(z.base)+uint64(len(in))+1 >= 1<<32 {
+		clear(z.table[:])
+		z.base = 0
+	}
+	base := z.base
+	z.base += uint32(len(in)) + 1
 	start := len(dst)
 	lit := 0 // length of the pending literal run, whose control byte is at litAt
 	litAt := len(dst)
@@ -104,8 +114,11 @@ func lzfCompress[T ~string | ~[]byte](z *lzfCompressor, dst []byte, in T, max in
 			return nil
 		}
 		h := (uint32(in[ip])<<16 | uint32(in[ip+1])<<8 | uint32(in[ip+2])) * 2654435761 >> (32 - lzfHashLog)
-		ref := int(z.table[h]) - 1
-		z.table[h] = int32(ip + 1)
+		ref := -1
+		if e := z.table[h]; e > base {
+			ref = int(e - base - 1)
+		}
+		z.table[h] = base + uint32(ip) + 1
 		off := ip - ref - 1
 		if ref < 0 || off >= lzfMaxOff || in[ref] != in[ip] || in[ref+1] != in[ip+1] || in[ref+2] != in[ip+2] {
 			emitLit(in[ip])
@@ -130,7 +143,7 @@ func lzfCompress[T ~string | ~[]byte](z *lzfCompressor, dst []byte, in T, max in
 		}
 		for j := ip + 1; j < ip+n && j+2 < len(in); j++ {
 			h := (uint32(in[j])<<16 | uint32(in[j+1])<<8 | uint32(in[j+2])) * 2654435761 >> (32 - lzfHashLog)
-			z.table[h] = int32(j + 1)
+			z.table[h] = base + uint32(j) + 1
 		}
 		ip += n
 		litAt = len(dst)
