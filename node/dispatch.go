@@ -118,6 +118,13 @@ func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool
 			if slot, ok = c.lockKeys(args, route); !ok {
 				return false
 			}
+			if f := c.writeWaitsForMigrate(spec.Flags&clientproto.FlagWrite != 0, args); f != nil {
+				// Its key is on the way to another node: once it is there (and gone from
+				// here) or the move failed, route afresh.
+				c.releaseKeys()
+				<-f.done
+				continue
+			}
 		}
 		if route == nil {
 			return true

@@ -57,6 +57,8 @@ type Server struct {
 	// lostSlots are slots taken from this node whose keys are deleted at the next routing
 	// change (bus loop only).
 	lostSlots []int
+	// migration is MIGRATE's target connections and the keys it is sending.
+	migration migrationState
 
 	runID     string
 	startTime time.Time

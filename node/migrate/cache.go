@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"bufio"
+	"errors"
 	"math/rand/v2"
 	"net"
 	"strconv"
@@ -59,6 +60,9 @@ func (c *Cache) Get(host, port string, timeout time.Duration) (*Conn, error) {
 		return conn, nil
 	}
 	c.mu.Unlock()
+	if host == "" {
+		return nil, errEmptyHost // Go would dial the local host; Redis's resolver refuses it
+	}
 	// Redis converts the port with atoi: "6379abc" is 6379 and "abc" is 0, which fails.
 	nc, err := c.Dial(net.JoinHostPort(host, strconv.Itoa(atoi(port))), timeout)
 	if err != nil {
@@ -66,6 +70,8 @@ func (c *Cache) Get(host, port string, timeout time.Duration) (*Conn, error) {
 	}
 	return &Conn{nc: nc, rd: bufio.NewReaderSize(nc, maxLine), name: name, LastDB: -1}, nil
 }
+
+var errEmptyHost = errors.New("migrate: empty host name")
 
 // Put gives back a connection that is still in a known state. When the cache is full a
 // random idle connection is closed to make room, as Redis drops a random cached socket.

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"net"
 	"strconv"
 	"time"
 )
@@ -61,7 +62,17 @@ func (c *Cache) Transfer(req *Request) Result {
 	for {
 		conn, err := c.Get(req.Host, req.Port, req.Timeout)
 		if err != nil {
-			return Result{Failure: FailConnect, Retried: retried}
+			if isAddressError(err) {
+				return Result{Failure: FailConnect, Retried: retried}
+			}
+			// Redis's blocking connect reports success once it has started (or timed out),
+			// so a refused or unreachable target fails its first write: the same reply
+			// and the same retry rule as a write error.
+			if mayRetry && !IsTimeout(err) {
+				mayRetry, retried = false, true
+				continue
+			}
+			return Result{Failure: FailWrite, Retried: retried}
 		}
 		res, retry := c.transferOnce(conn, req, mayRetry)
 		if !retry {
@@ -150,6 +161,16 @@ func (c *Cache) transferOnce(conn *Conn, req *Request, mayRetry bool) (res Resul
 	}
 	c.Put(conn)
 	return res, false
+}
+
+// isAddressError reports whether a connection could not even be attempted: the host does not
+// resolve or the address is malformed. That is the only failure Redis reports as "error or
+// timeout connecting".
+func isAddressError(err error) bool {
+	var dnsErr *net.DNSError
+	var addrErr *net.AddrError
+	var parseErr *net.ParseError
+	return errors.Is(err, errEmptyHost) || errors.As(err, &dnsErr) || errors.As(err, &addrErr) || errors.As(err, &parseErr)
 }
 
 // readReply reads one reply line; an empty one is a broken reply, as it is to Redis.

@@ -161,9 +161,15 @@ func TestTransferConnectFailure(t *testing.T) {
 	ln.Close()
 	c := NewCache()
 	defer c.Close()
+	// A refused connection fails like a write, after one retry, as Redis's connect does.
 	res := c.Transfer(&Request{Host: host, Port: port, Timeout: testTimeout, NumCommands: 1, Commands: restores(1)})
+	if res.Failure != FailWrite || !res.Retried {
+		t.Fatalf("refused: %+v", res)
+	}
+	// An address that cannot be resolved is a connect failure.
+	res = c.Transfer(&Request{Host: "", Port: port, Timeout: testTimeout, NumCommands: 1, Commands: restores(1)})
 	if res.Failure != FailConnect {
-		t.Fatalf("%+v", res)
+		t.Fatalf("empty host: %+v", res)
 	}
 }
 
