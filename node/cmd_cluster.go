@@ -1,6 +1,8 @@
 package node
 
 import (
+	"math"
+
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/slots"
@@ -59,16 +61,8 @@ func cmdClusterGetKeysInSlot(c *Client, args [][]byte) {
 		c.w.Error("ERR Invalid slot or number of keys")
 		return
 	}
-	db := c.srv.ks.DBs[0]
-	var keys []string
 	c.srv.ks.Lock(int(slot))
-	db.ForEachInSlot(int(slot), func(key string, _ any) bool {
-		if int64(len(keys)) >= max {
-			return false
-		}
-		keys = append(keys, key)
-		return true
-	})
+	keys := c.srv.ks.DBs[0].KeysInSlot(int(slot), int(min(max, math.MaxInt32)))
 	c.srv.ks.Unlock(int(slot))
 	c.w.Array(len(keys))
 	for _, k := range keys {

@@ -242,6 +242,24 @@ func (db *DB) ForEachInSlot(s int, fn func(key string, v any) bool) {
 	}
 }
 
+// KeysInSlot returns up to max keys of slot s, including expired keys not removed yet, as
+// Redis's CLUSTER GETKEYSINSLOT lists them: redis-cli moves a slot until that list is empty,
+// and MIGRATE removes such a key when it finds it expired. The caller holds s's lock.
+func (db *DB) KeysInSlot(s, max int) []string {
+	t := db.table(s, false)
+	if t == nil || max <= 0 {
+		return nil
+	}
+	keys := make([]string, 0, min(max, len(t.keys)))
+	for k := range t.keys {
+		if len(keys) == max {
+			break
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
 // FlushSlot removes every key of slot s; the caller holds s's lock. It returns how many.
 func (db *DB) FlushSlot(s int) int {
 	t := db.table(s, false)
