@@ -14,7 +14,8 @@ import (
 
 // DecodeOptions configure Decode.
 type DecodeOptions struct {
-	// Limits are the encoding thresholds of the loading server.
+	// Limits are the encoding thresholds of the loading server: DefaultLimits() for
+	// Redis's defaults. The zero value makes every hash, set and sorted set a table.
 	Limits Limits
 	// Databases, when positive, is the number of databases: a SELECTDB of a higher one is
 	// an error (Redis exits; the caller decides).
@@ -185,8 +186,11 @@ func (d *fileDecoder) run() error {
 			if err != nil {
 				return err
 			}
-			if (d.opts.Databases > 0 && n >= uint64(d.opts.Databases)) || n > math.MaxInt32 {
-				return r.corrupt("SELECTDB %d: the data was written by a server with more databases than %d", n, d.opts.Databases)
+			if d.opts.Databases > 0 && n >= uint64(d.opts.Databases) {
+				return r.corrupt("SELECTDB %d, but this server has %d databases", n, d.opts.Databases)
+			}
+			if n > math.MaxInt32 {
+				return r.corrupt("SELECTDB %d is out of range", n)
 			}
 			db = int(n)
 			continue

@@ -1,18 +1,20 @@
 package rdb
 
-import (
-	"encoding/binary"
-	"errors"
-)
+import "encoding/binary"
+
+// replyError is an error whose text is a Redis reply, capitals included.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
 
 // ErrDumpPayload is RESTORE's reply to a payload whose version is newer than 10 or whose
-// checksum does not match (verifyDumpPayload).
-var ErrDumpPayload = errors.New("DUMP payload version or checksum are wrong")
+// checksum does not match (verifyDumpPayload); a reply writer prefixes "ERR ".
+var ErrDumpPayload error = replyError("DUMP payload version or checksum are wrong")
 
 // ErrBadDataFormat is RESTORE's reply to a payload that passed the checks but does not
 // decode. Errors from DecodeDump that are not ErrDumpPayload match it with errors.Is; their
 // text says what is wrong, for logs.
-var ErrBadDataFormat = errors.New("Bad data format") //lint:ignore ST1005 Redis's exact reply text
+var ErrBadDataFormat error = replyError("Bad data format")
 
 // EncodeValue returns the RDB encoding of one value, type byte first (rdbSaveObjectType +
 // rdbSaveObject): the body of a DUMP payload. The value is a *datatype.Str, List, Set, Hash

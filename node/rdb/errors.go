@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // FormatError is malformed RDB data: what is wrong and where, counted in bytes from the
@@ -35,7 +36,19 @@ func (e unsupportedError) Is(t error) bool {
 // them) and RESTORE refuses.
 var errEmpty = errors.New("empty collection")
 
-// keyError says which key a value error belongs to.
+// KeyError is an error in the value of one key: which key, in which database.
+type KeyError struct {
+	DB  int
+	Key string
+	Err error // a *FormatError, or an error matching ErrUnsupported
+}
+
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("rdb: key %q in DB %d: %s", e.Key, e.DB, strings.TrimPrefix(e.Err.Error(), "rdb: "))
+}
+
+func (e *KeyError) Unwrap() error { return e.Err }
+
 func keyError(db int, key []byte, err error) error {
-	return fmt.Errorf("key %q in DB %d: %w", key, db, err)
+	return &KeyError{DB: db, Key: string(key), Err: err}
 }

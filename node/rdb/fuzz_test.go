@@ -34,6 +34,10 @@ func seedFiles(t testing.TB) [][]byte {
 		writeSamples(t, smallSamples(), EncodeOptions{Compress: true, ListMaxListpackSize: 3}),
 		oldFile(oldKeys()),
 	}
+	// One small file per key mutates fastest.
+	for _, s := range smallSamples() {
+		seeds = append(seeds, writeSamples(t, []sample{s}, EncodeOptions{Compress: true}))
+	}
 	files, _ := filepath.Glob("testdata/*.rdb")
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -14,9 +14,10 @@ type valueEncoder struct {
 	scratch []byte // one listpack or intset at a time
 }
 
-// typeOf returns the RDB type byte v will be written with, and whether v is a type this
-// package knows. Hashes and sorted sets whose listpack would pass Redis's 1 GB listpack
-// limit are written in their table form; e.listpack leaves that listpack in e.scratch.
+// prepare returns the RDB type byte v will be written with, or an error for a type this
+// package does not know. For a listpack hash or sorted set it builds the listpack in
+// e.scratch, for body to write; one that would pass Redis's 1 GB listpack limit is written
+// in its table form instead.
 func (e *valueEncoder) prepare(v any) (byte, error) {
 	switch v := v.(type) {
 	case *datatype.Str:
