@@ -41,14 +41,14 @@ type Entry struct {
 
 // Info is what Decode learned besides the keys.
 type Info struct {
-	Version       int   // the file's RDB version, 1 to 10
-	Aux           []Aux // the aux fields, in order
-	Keys          int64 // keys passed to the callback
-	EmptySkipped  int64 // empty collections skipped, as Redis skips them
-	Functions     int   // function libraries read
-	Checksum      uint64
-	ChecksumValid bool  // the checksum was present, not 0, and matched (false when skipped)
-	Bytes         int64 // bytes consumed, from the magic to the checksum included
+	Version       int    // the file's RDB version, 1 to 10
+	Aux           []Aux  // the aux fields, in order
+	Keys          int64  // keys passed to the callback
+	EmptySkipped  int64  // empty collections skipped, as Redis skips them
+	Functions     int    // function libraries read
+	Checksum      uint64 // the checksum the stream carries (0: not computed by the writer)
+	ChecksumValid bool   // the checksum was present, not 0, and matched (false when skipped)
+	Bytes         int64  // bytes consumed, from the magic to the checksum included
 }
 
 // AuxValue returns the value of the aux field key (compared case-insensitively, as Redis

@@ -61,7 +61,8 @@ type EncodeOptions struct {
 // Writer writes an RDB file or stream: WriteHeader, then for each non-empty database
 // SelectDB followed by its keys, then Close. It buffers and writes to w in chunks of about
 // 64 KB, so a snapshot of any size needs only one value's worth of extra memory. It takes
-// no lock: the caller holds whatever keeps each value still while WriteKey encodes it.
+// no lock: the caller holds whatever keeps each value still while WriteKey encodes it, and
+// WriteKey may block on w meanwhile (WriteEncoded separates the two).
 type Writer struct {
 	o      out
 	enc    valueEncoder
@@ -155,6 +156,29 @@ func (w *Writer) WriteKey(key string, value any, expireMs int64) error {
 	str(&w.o, key)
 	w.enc.body(&w.o, t, value)
 	w.o.maybeFlush()
+	return w.o.err
+}
+
+// WriteEncoded is WriteKey for a value already encoded by EncodeValue (type byte first), so
+// a caller can encode under its slot lock and write to a slow destination after releasing
+// it.
+func (w *Writer) WriteEncoded(key string, encoded []byte, expireMs int64) error {
+	if w.state != stateDB || w.closed {
+		return errWriterState
+	}
+	if w.o.err != nil {
+		return w.o.err
+	}
+	if len(encoded) < 2 {
+		return fmt.Errorf("rdb: WriteEncoded: %d bytes is not an encoded value", len(encoded))
+	}
+	if expireMs >= 0 {
+		w.o.byte1(opExpireTimeMs)
+		w.o.buf = binary.LittleEndian.AppendUint64(w.o.buf, uint64(expireMs))
+	}
+	w.o.byte1(encoded[0])
+	str(&w.o, key)
+	w.o.raw(encoded[1:])
 	return w.o.err
 }
 

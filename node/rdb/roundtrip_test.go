@@ -213,3 +213,35 @@ func TestDecodeAppliesLimits(t *testing.T) {
 		}
 	}
 }
+
+// Values encoded ahead (under a lock) and written later give the same file as WriteKey.
+func TestWriteEncodedMatchesWriteKey(t *testing.T) {
+	ss := samples()
+	opts := EncodeOptions{Compress: true}
+	var a, b bytes.Buffer
+	wa, wb := NewWriter(&a, opts), NewWriter(&b, opts)
+	wa.WriteHeader(nil)
+	wb.WriteHeader(nil)
+	wa.SelectDB(0, int64(len(ss)), 0)
+	wb.SelectDB(0, int64(len(ss)), 0)
+	for _, s := range ss {
+		if err := wa.WriteKey(s.key, s.value, s.expire); err != nil {
+			t.Fatal(err)
+		}
+		enc, err := EncodeValue(s.value, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := wb.WriteEncoded(s.key, enc, s.expire); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := wb.WriteEncoded("k", []byte{0}, -1); err == nil {
+		t.Fatal("a 1-byte value was accepted")
+	}
+	wa.Close()
+	wb.Close()
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("WriteEncoded and WriteKey differ")
+	}
+}
