@@ -16,6 +16,10 @@ type clusterBus interface {
 	SaveNow(c *gossip.Cluster) error
 	// LinkStats gives a link's send buffer and the events it waits for (CLUSTER LINKS).
 	LinkStats(id gossip.LinkID) (alloc, used int, events string)
+	// SetSendBufLimit applies cluster-link-sendbuf-limit; LinksBufferLimitExceeded counts
+	// the links it closed.
+	SetSendBufLimit(limit int64)
+	LinksBufferLimitExceeded() int64
 	Close()
 }
 
@@ -54,6 +58,7 @@ func (s *Server) startCluster() error {
 		s.log.Warnf("%v", err)
 		return err
 	}
+	b.SetSendBufLimit(o.LinkSendBufLimit)
 	// On the loop goroutine, so a newer snapshot from OnRouting cannot be overwritten.
 	b.Do(func(*gossip.Cluster) { s.setRouting(b.Routing()) })
 	if err := b.Start(); err != nil { // the bus has logged why
@@ -106,10 +111,12 @@ func (s *Server) clusterMaster() (m gossip.Endpoint, ok bool) {
 }
 
 // reconfigureCluster hands the state machine a new configuration after CONFIG SET.
-func (s *Server) reconfigureCluster(cfg gossip.Config) {
+func (s *Server) reconfigureCluster(o ClusterOptions) {
 	if s.bus == nil {
 		return
 	}
+	s.bus.SetSendBufLimit(o.LinkSendBufLimit)
+	cfg := o.Gossip
 	cfg.Log = s.gossipLog
 	s.bus.Do(func(c *gossip.Cluster) { c.SetConfig(cfg) })
 }

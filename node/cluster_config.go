@@ -17,6 +17,9 @@ type ClusterOptions struct {
 	BusPort    int    // cluster-port; 0 = port+10000
 	// Gossip is the state machine's configuration at startup; CONFIG SET replaces it later.
 	Gossip gossip.Config
+	// LinkSendBufLimit is cluster-link-sendbuf-limit in bytes (0 = none); CONFIG SET
+	// changes it too.
+	LinkSendBufLimit int64
 }
 
 // ClusterOptionsFrom takes the cluster settings from the configuration.
@@ -25,6 +28,8 @@ func ClusterOptionsFrom(cfg *config.Config) ClusterOptions {
 		ConfigFile: cfg.ClusterConfigFile,
 		BusPort:    cfg.ClusterPort,
 		Gossip:     gossipConfig(cfg),
+
+		LinkSendBufLimit: int64(cfg.ClusterLinkSendbufLimit),
 	}
 }
 

@@ -13,13 +13,14 @@ func init() { register("cluster|info", cmdClusterInfo) }
 func cmdClusterInfo(c *Client, args [][]byte) {
 	var info gossip.Info
 	if c.clusterDo(func(cl *gossip.Cluster) { info = cl.Info() }) {
-		c.w.Verbatim(clusterInfoText(&info), "txt")
+		c.w.Verbatim(clusterInfoText(&info, uint64(c.srv.bus.LinksBufferLimitExceeded())), "txt")
 	}
 }
 
 // clusterInfoText is CLUSTER INFO's text, in Redis's order: the state and slot figures,
-// then the bus messages sent and received by type (types never seen are left out).
-func clusterInfoText(in *gossip.Info) string {
+// then the bus messages sent and received by type (types never seen are left out), then
+// how many links were dropped for their send buffer.
+func clusterInfoText(in *gossip.Info, exceeded uint64) string {
 	var b strings.Builder
 	state := "fail"
 	if in.StateOK {
@@ -54,8 +55,6 @@ func clusterInfoText(in *gossip.Info) string {
 		}
 		line("cluster_stats_messages_"+dir.name, total)
 	}
-	// rcnode's bus has no send-buffer limit yet (cluster-link-sendbuf-limit), so no link
-	// is ever dropped for exceeding it.
-	line("total_cluster_links_buffer_limit_exceeded", 0)
+	line("total_cluster_links_buffer_limit_exceeded", exceeded)
 	return b.String()
 }

@@ -78,7 +78,7 @@ func (s *ConfigStore) Set(pairs [][2]string, local bool) error {
 	if s.srv != nil {
 		s.srv.ApplySettings(s.settings())
 		if namesClusterParam(pairs) {
-			s.srv.reconfigureCluster(gossipConfig(s.cfg))
+			s.srv.reconfigureCluster(ClusterOptionsFrom(s.cfg))
 		}
 	}
 	return nil

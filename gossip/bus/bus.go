@@ -46,6 +46,9 @@ type Bus struct {
 	// savePending is a save that need not be durable at once (a new node, a flag): it is
 	// written with the next tick, so a burst of gossip costs one write, not one per message.
 	savePending bool
+
+	sendBufLimit     atomic.Int64 // cluster-link-sendbuf-limit, bytes; 0 = none
+	bufLimitExceeded atomic.Int64 // links closed for going over it
 	lastWarn    int64 // ms of the last "can't save" warning, to keep a dead disk from flooding the log
 	initial     gossip.Ready
 

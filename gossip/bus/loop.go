@@ -41,6 +41,7 @@ func (b *Bus) handle(ev event) {
 }
 
 func (b *Bus) tick(c *gossip.Cluster, now int64) {
+	b.enforceSendBufLimit(c, now)
 	c.Tick(now)
 	b.retrySave = b.saveFailed || b.savePending
 	b.savePending = false
