@@ -49,8 +49,8 @@ type Bus struct {
 
 	sendBufLimit     atomic.Int64 // cluster-link-sendbuf-limit, bytes; 0 = none
 	bufLimitExceeded atomic.Int64 // links closed for going over it
-	lastWarn    int64 // ms of the last "can't save" warning, to keep a dead disk from flooding the log
-	initial     gossip.Ready
+	lastWarn         int64        // ms of the last "can't save" warning, to keep a dead disk from flooding the log
+	initial          gossip.Ready
 
 	// links is written only by the loop, under linksMu so LinkStats can read it from anywhere.
 	linksMu sync.RWMutex
