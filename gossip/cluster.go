@@ -73,6 +73,7 @@ type Cluster struct {
 	mf                 manualFailover
 	failoverDue        bool  // run the election logic before the next Ready (CLUSTER_TODO_HANDLE_FAILOVER)
 	pausedUntil        int64 // ms until which writes are paused for a manual failover; 0 = not paused
+	lastSpread         int64 // ms of the last spreadSuspicion
 	cantFailoverReason string
 	cantFailoverLogged int64
 

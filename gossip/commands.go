@@ -141,6 +141,7 @@ func (c *Cluster) Reset(hard bool) {
 		c.nodes[me.Name] = me
 		c.logf(LevelNotice, "Node hard reset, now I'm %.40s", me.ID())
 	}
+	c.resetManualFailover()
 	c.fsyncConfig()
 	c.updateState()
 	c.routingChanged()

@@ -97,7 +97,8 @@ func (c *Cluster) Tick(now int64) {
 			suspected = true
 		}
 	}
-	if suspected {
+	if suspected && c.myself.IsMaster() && now-c.lastSpread > timeout/2 {
+		c.lastSpread = now
 		c.spreadSuspicion()
 	}
 	if c.mf.end != 0 && c.mf.end < now {
@@ -116,13 +117,15 @@ func (c *Cluster) Tick(now int64) {
 	}
 }
 
-// spreadSuspicion pings every connected node right after we suspected one (PFAIL). Redis
-// waits for its regular pings to carry the suspicion, which can take a second or more;
-// every PING gossips all PFAIL nodes, so this one round lets the masters' failure reports
-// meet at once, and FAIL (and the failover) follow within a round trip of the timeout.
+// spreadSuspicion pings the other masters right after this master suspected a node (PFAIL).
+// Redis waits for its regular pings to carry the suspicion, which can take a second or
+// more; every PING gossips all PFAIL nodes, so this one round lets the masters' failure
+// reports meet at once, and FAIL (and the failover) follow within a round trip of the
+// timeout. Only masters' reports count, so only masters send it and only to masters, and
+// at most once per half node timeout, so a flapping node cannot start a storm.
 func (c *Cluster) spreadSuspicion() {
 	for _, n := range c.order {
-		if n != c.myself && !n.HasAny(FlagHandshake) && c.linkUp(n) && n.PingSent == 0 {
+		if n != c.myself && n.IsMaster() && !n.HasAny(FlagHandshake) && c.linkUp(n) && n.PingSent == 0 {
 			c.sendPing(c.links[n.Link], wire.TypePing)
 		}
 	}

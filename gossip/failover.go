@@ -48,18 +48,21 @@ type Replication struct {
 func (c *Cluster) SetReplication(r Replication) {
 	c.repl, c.replKnown = r, true
 	c.replOffset = r.Offset
+	if c.mf.end != 0 && c.mf.masterOffset != -1 {
+		c.failoverDue = true // we may just have reached the paused master's offset
+	}
 }
 
-// electionDelays returns the fixed part of the delay before a replica asks for votes and the
-// extra delay per rank. Redis uses 500 ms (+0-500 random) and 1000 ms per rank, sized for its
-// 15 s default timeout: the delay only has to let the FAIL broadcast reach every master
-// first (one hop on a LAN) and keep better ranked replicas ahead. We scale both with the
-// node timeout (a 30th and a 15th of it) between floors that still cover a slow LAN and
-// Redis's own values, so failover with a short timeout is not dominated by fixed waits.
+// electionDelays returns the fixed part of the delay before a replica asks for votes (to
+// which up to as much again is added at random) and the extra delay per rank. Redis uses
+// 500 ms and 1000 ms per rank, sized for its 15 s default timeout. The fixed part only has
+// to let the FAIL broadcast reach every master first (one hop), so we scale it with the node
+// timeout (a 30th of it, between 100 and 500 ms): with short timeouts failover is not
+// dominated by a fixed wait. The rank step stays Redis's 1000 ms, so in a cluster mixing
+// redis-server and rcnode replicas a better ranked replica, of either kind, still asks
+// first: ours at rank 1 waits at least 1100 ms, past Redis's rank-0 maximum of 1000 ms.
 func (c *Cluster) electionDelays() (fixed, perRank int64) {
-	fixed = min(max(c.cfg.NodeTimeout/30, 50), 500)
-	perRank = min(max(c.cfg.NodeTimeout/15, 100), 1000)
-	return fixed, perRank
+	return min(max(c.cfg.NodeTimeout/30, 100), 500), 1000
 }
 
 // replicaRank is how many other replicas of our master have a greater replication offset

@@ -187,3 +187,64 @@ func TestSetSlotMovesASlot(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestDemotedMasterResumesWritesAtOnce(t *testing.T) {
+	nw := newNetwork(t, 6, 17)
+	nw.createCluster(3)
+	nw.runUntil(30_000, "convergence", nw.converged)
+	nw.do(4, func(c *Cluster) {
+		if err := c.Failover(FailoverDefault); err != nil {
+			t.Fatal(err)
+		}
+	})
+	nw.runUntil(5_000, "the old master paused", func() bool { return nw.nodes[1].c.Routing().WritesPausedUntil != 0 })
+	nw.runUntil(5_000, "the old master demoted", func() bool { return nw.nodes[1].c.myself.IsReplica() })
+	if p := nw.nodes[1].c.Routing().WritesPausedUntil; p != 0 {
+		t.Fatalf("the demoted master still pauses writes until %d (now %d)", p, nw.now)
+	}
+}
+
+func TestRunsAreReproducible(t *testing.T) {
+	run := func() [2][11]uint64 {
+		nw := newNetwork(t, 9, 18)
+		nw.maxDelay = 200
+		nw.createCluster(3)
+		nw.drop(1, 2, 0.05)
+		nw.run(5000)
+		nw.kill(0)
+		nw.run(8000)
+		var sent, received [11]uint64
+		for _, n := range nw.nodes {
+			for i := range sent {
+				sent[i] += n.c.stats.sent[i]
+				received[i] += n.c.stats.received[i]
+			}
+		}
+		return [2][11]uint64{sent, received}
+	}
+	if a, b := run(), run(); a != b {
+		t.Fatalf("the same seed gave different traffic:\n%v\n%v", a, b)
+	}
+}
+
+func TestHandshakeTakesTheSendersEpoch(t *testing.T) {
+	nw := newNetwork(t, 2, 19)
+	nw.do(1, func(c *Cluster) {
+		if err := c.SetConfigEpoch(5); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.AddSlots([]int{1, 2, 3}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	name := nw.nodes[1].c.myself.Name
+	nw.meetAll()
+	nw.runUntil(5_000, "node 0 knows node 1", func() bool {
+		n := nw.nodes[0].c.nodes[name]
+		return n != nil && !n.HasAny(FlagHandshake)
+	})
+	n := nw.nodes[0].c.nodes[name]
+	if n.ConfigEpoch != 5 || nw.nodes[0].c.currentEpoch < 5 {
+		t.Fatalf("after the handshake node 0 has node 1 at configEpoch %d, currentEpoch %d; want 5", n.ConfigEpoch, nw.nodes[0].c.currentEpoch)
+	}
+}

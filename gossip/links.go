@@ -71,6 +71,7 @@ func (c *Cluster) newLink(n *Node, outbound bool) *link {
 	l := &link{id: c.nextLink, node: n, outbound: outbound, ctime: c.now}
 	c.links[l.id] = l
 	if outbound {
+		l.peerIP = n.IP // the address we dial is the peer's, for a header without myip
 		n.Link = l.id
 		c.ready.Dials = append(c.ready.Dials, Dial{Link: l.id, Node: n.Name, IP: n.IP, CPort: n.CPort})
 	}
@@ -125,7 +126,7 @@ func (c *Cluster) send(l *link, m *wire.Message) {
 // broadcast sends m on the outbound link of every connected node that is not in handshake
 // (clusterBroadcastMessage).
 func (c *Cluster) broadcast(m *wire.Message) {
-	for _, n := range c.nodes {
+	for _, n := range c.order {
 		if n == c.myself || n.HasAny(FlagHandshake) {
 			continue
 		}

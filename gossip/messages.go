@@ -48,7 +48,7 @@ func (c *Cluster) sendPing(l *link, t wire.Type) {
 	fresh := len(c.order) - 2
 	wanted := max(len(c.order)/10, 3)
 	wanted = min(wanted, fresh)
-	if l.node != nil && t == wire.TypePing {
+	if l.outbound && t == wire.TypePing {
 		l.node.PingSent = c.now
 	}
 	chosen := make(map[*Node]bool, wanted)
@@ -126,5 +126,9 @@ func (c *Cluster) sendUpdate(l *link, n *Node) {
 	}
 	m := &wire.Message{Header: c.header(wire.TypeUpdate)}
 	m.Update = wire.Update{ConfigEpoch: n.ConfigEpoch, Node: n.Name, Slots: n.Slots}
+	// Slots the owner no longer claims are not ours to hand out (Redis 7.0.15 masks them).
+	for i := range m.Update.Slots {
+		m.Update.Slots[i] &^= c.ownerNotClaiming[i]
+	}
 	c.send(l, m)
 }

@@ -23,23 +23,7 @@ func (c *Cluster) Step(now int64, id LinkID, m *wire.Message) {
 		sender.DataReceived = now
 	}
 	if sender != nil && !sender.Has(FlagHandshake) {
-		if m.CurrentEpoch > c.currentEpoch {
-			c.currentEpoch = m.CurrentEpoch
-		}
-		if m.ConfigEpoch > sender.ConfigEpoch {
-			sender.ConfigEpoch = m.ConfigEpoch
-			c.fsyncConfig()
-			c.routingChanged()
-		}
-		sender.ReplOffset = int64(m.Offset)
-		sender.ReplOffsetAt = now
-		// Our master, paused for our manual failover, tells us the offset to reach.
-		if c.mf.end != 0 && c.myself.IsReplica() && c.myself.Master == sender &&
-			m.MFlags[0]&wire.MFlagPaused != 0 && c.mf.masterOffset == -1 {
-			c.mf.masterOffset = sender.ReplOffset
-			c.failoverDue = true
-			c.logf(LevelWarning, "Received replication offset for paused master manual failover: %d", c.mf.masterOffset)
-		}
+		c.adoptHeader(sender, m)
 	}
 	switch m.Type {
 	case wire.TypePing, wire.TypePong, wire.TypeMeet:
@@ -65,6 +49,28 @@ func (c *Cluster) Step(now int64, id LinkID, m *wire.Message) {
 		// senders.
 	default:
 		c.logf(LevelWarning, "Received unknown packet type: %d", m.Type)
+	}
+}
+
+// adoptHeader takes what every header says about a known sender: the epochs (the greatest
+// currentEpoch wins; a sender's own configEpoch only grows) and its replication offset.
+func (c *Cluster) adoptHeader(sender *Node, m *wire.Message) {
+	if m.CurrentEpoch > c.currentEpoch {
+		c.currentEpoch = m.CurrentEpoch
+	}
+	if m.ConfigEpoch > sender.ConfigEpoch {
+		sender.ConfigEpoch = m.ConfigEpoch
+		c.fsyncConfig()
+		c.routingChanged()
+	}
+	sender.ReplOffset = int64(m.Offset)
+	sender.ReplOffsetAt = c.now
+	// Our master, paused for our manual failover, tells us the offset to reach.
+	if c.mf.end != 0 && c.myself.IsReplica() && c.myself.Master == sender &&
+		m.MFlags[0]&wire.MFlagPaused != 0 && c.mf.masterOffset == -1 {
+		c.mf.masterOffset = sender.ReplOffset
+		c.failoverDue = true
+		c.logf(LevelWarning, "Received replication offset for paused master manual failover: %d", c.mf.masterOffset)
 	}
 }
 
@@ -121,7 +127,11 @@ func (c *Cluster) processPing(l *link, sender *Node, m *wire.Message) {
 			n.Flags &^= FlagHandshake | FlagMeet
 			n.Flags |= m.Flags & (FlagMaster | FlagSlave)
 			c.saveConfig()
+			// Redis ignores the rest of this PONG (its sender was unknown when it arrived)
+			// and learns the node's role and slots from the next message; we take them
+			// now, with the header's epochs first so its slots are not bound with epoch 0.
 			sender = n
+			c.adoptHeader(n, m)
 		} else if n.Name != m.Sender {
 			// Someone else answers at this node's address: forget the address until
 			// gossip tells us the new one.
@@ -256,7 +266,8 @@ func (c *Cluster) updateRole(sender *Node, m *wire.Message) {
 // every pair ends up ordered and slot conflicts always have a winner.
 func (c *Cluster) handleEpochCollision(sender *Node) {
 	me := c.myself
-	if bytes.Compare(sender.Name[:], me.Name[:]) <= 0 {
+	if sender.ConfigEpoch != me.ConfigEpoch || !sender.IsMaster() || !me.IsMaster() ||
+		bytes.Compare(sender.Name[:], me.Name[:]) <= 0 {
 		return
 	}
 	c.currentEpoch++

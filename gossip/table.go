@@ -154,6 +154,9 @@ func (c *Cluster) setMaster(m *Node) {
 	}
 	me.Master = m
 	m.addReplica(me)
+	// A master demoted in the middle of a manual failover (its replica won) resumes writes
+	// at once, so they are redirected instead of waiting out the pause.
+	c.resetManualFailover()
 	c.routingChanged()
 }
 
