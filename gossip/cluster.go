@@ -33,10 +33,9 @@ type link struct {
 // Cluster is one node's view of the cluster. It is not safe for concurrent use: one driver
 // goroutine owns it.
 type Cluster struct {
-	cfg  Config
-	rnd  *rand.Rand
-	now  int64
-	boot int64 // ms of the first Tick, for CLUSTER_WRITABLE_DELAY
+	cfg Config
+	rnd *rand.Rand
+	now int64
 
 	myself        *Node
 	nodes         map[wire.Name]*Node

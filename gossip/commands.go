@@ -1,8 +1,6 @@
 package gossip
 
 import (
-	"errors"
-	"fmt"
 	"net/netip"
 	"slices"
 
@@ -24,11 +22,11 @@ func (c *Cluster) assignSlots(list []int, del bool) error {
 	for _, s := range list {
 		switch {
 		case del && c.owner[s] == nil:
-			return fmt.Errorf("ERR Slot %d is already unassigned", s)
+			return replyErrorf("ERR Slot %d is already unassigned", s)
 		case !del && c.owner[s] != nil:
-			return fmt.Errorf("ERR Slot %d is already busy", s)
+			return replyErrorf("ERR Slot %d is already busy", s)
 		case seen.Has(s):
-			return fmt.Errorf("ERR Slot %d specified multiple times", s)
+			return replyErrorf("ERR Slot %d specified multiple times", s)
 		}
 		seen.Set(s)
 	}
@@ -65,7 +63,7 @@ func (c *Cluster) FlushSlots() {
 func (c *Cluster) Meet(ip string, port, cport int) error {
 	addr, err := netip.ParseAddr(ip)
 	if err != nil || addr.Zone() != "" || port <= 0 || port > 65535 || cport <= 0 || cport > 65535 {
-		return fmt.Errorf("ERR Invalid node address specified: %s:%d", ip, port)
+		return replyErrorf("ERR Invalid node address specified: %s:%d", ip, port)
 	}
 	norm := addr.String()
 	for _, n := range c.order {
@@ -85,11 +83,11 @@ func (c *Cluster) Forget(id string) error {
 	n := c.lookupAny(id)
 	switch {
 	case n == nil:
-		return fmt.Errorf("ERR Unknown node %s", id)
+		return replyErrorf("ERR Unknown node %s", id)
 	case n == c.myself:
-		return errors.New("ERR I tried hard but I can't forget myself...")
+		return ReplyError("ERR I tried hard but I can't forget myself...")
 	case c.myself.IsReplica() && c.myself.Master == n:
-		return errors.New("ERR Can't forget my master!")
+		return ReplyError("ERR Can't forget my master!")
 	}
 	c.blacklist[n.Name] = c.now + blacklistTTL
 	c.delNode(n)
@@ -102,13 +100,13 @@ func (c *Cluster) Replicate(id string, empty bool) error {
 	n := c.lookupAny(id)
 	switch {
 	case n == nil:
-		return fmt.Errorf("ERR Unknown node %s", id)
+		return replyErrorf("ERR Unknown node %s", id)
 	case n == c.myself:
-		return errors.New("ERR Can't replicate myself")
+		return ReplyError("ERR Can't replicate myself")
 	case n.IsReplica():
-		return errors.New("ERR I can only replicate a master, not a replica.")
+		return ReplyError("ERR I can only replicate a master, not a replica.")
 	case c.myself.IsMaster() && (c.myself.NumSlots != 0 || !empty):
-		return errors.New("ERR To set a master the node must be empty and without assigned slots.")
+		return ReplyError("ERR To set a master the node must be empty and without assigned slots.")
 	}
 	c.setMaster(n)
 	c.updateState()
@@ -152,9 +150,9 @@ func (c *Cluster) Reset(hard bool) {
 func (c *Cluster) SetConfigEpoch(epoch uint64) error {
 	switch {
 	case len(c.nodes) > 1:
-		return errors.New("ERR The user can assign a config epoch only when the node does not know any other node.")
+		return ReplyError("ERR The user can assign a config epoch only when the node does not know any other node.")
 	case c.myself.ConfigEpoch != 0:
-		return errors.New("ERR Node config epoch is already non-zero")
+		return ReplyError("ERR Node config epoch is already non-zero")
 	}
 	c.myself.ConfigEpoch = epoch
 	c.logf(LevelWarning, "configEpoch set to %d via CLUSTER SET-CONFIG-EPOCH", epoch)

@@ -1,8 +1,6 @@
 package gossip
 
 import (
-	"errors"
-
 	"github.com/rcnode/rcnode/gossip/wire"
 	"github.com/rcnode/rcnode/slots"
 )
@@ -309,9 +307,9 @@ func (c *Cluster) handleManualFailover() {
 
 // ErrFailover* are CLUSTER FAILOVER's refusals, Redis's text.
 var (
-	errFailoverOnMaster     = errors.New("ERR You should send CLUSTER FAILOVER to a replica")
-	errFailoverNoMaster     = errors.New("ERR I'm a replica but my master is unknown to me")
-	errFailoverMasterFailed = errors.New("ERR Master is down or failed, please use CLUSTER FAILOVER FORCE")
+	errFailoverOnMaster     = ReplyError("ERR You should send CLUSTER FAILOVER to a replica")
+	errFailoverNoMaster     = ReplyError("ERR I'm a replica but my master is unknown to me")
+	errFailoverMasterFailed = ReplyError("ERR Master is down or failed, please use CLUSTER FAILOVER FORCE")
 )
 
 // FailoverMode is CLUSTER FAILOVER's option.

@@ -5,9 +5,6 @@ import (
 	"testing"
 )
 
-// masterOf returns the node the cluster agrees owns slot s (by node 0's view of a live node).
-func (nw *network) ownerSeenBy(i, s int) *Node { return nw.nodes[i].c.owner[s] }
-
 // liveAgree reports whether every live node sees the same owner for slot s, named name.
 func (nw *network) liveAgree(s int, name string) bool {
 	for _, n := range nw.nodes {

@@ -1,25 +1,22 @@
 package gossip
 
-import (
-	"errors"
-	"fmt"
-)
+import ()
 
 // CLUSTER SETSLOT, the commands redis-cli --cluster reshard drives a slot move with. The
 // caller refuses it on a replica ("ERR Please use SETSLOT only with masters.") and parses
 // the slot; these apply Redis 7.0's rules.
 
-var errTargetNotMaster = errors.New("ERR Target node is not a master")
+var errTargetNotMaster = ReplyError("ERR Target node is not a master")
 
 // SetSlotMigrating is SETSLOT <slot> MIGRATING <id>: keys of the slot that are gone from
 // here are redirected to id with ASK.
 func (c *Cluster) SetSlotMigrating(slot int, id string) error {
 	if c.owner[slot] != c.myself {
-		return fmt.Errorf("ERR I'm not the owner of hash slot %d", slot)
+		return replyErrorf("ERR I'm not the owner of hash slot %d", slot)
 	}
 	n := c.lookupAny(id)
 	if n == nil {
-		return fmt.Errorf("ERR I don't know about node %s", id)
+		return replyErrorf("ERR I don't know about node %s", id)
 	}
 	if n.IsReplica() {
 		return errTargetNotMaster
@@ -32,11 +29,11 @@ func (c *Cluster) SetSlotMigrating(slot int, id string) error {
 // SetSlotImporting is SETSLOT <slot> IMPORTING <id>: ASKING clients may use the slot here.
 func (c *Cluster) SetSlotImporting(slot int, id string) error {
 	if c.owner[slot] == c.myself {
-		return fmt.Errorf("ERR I'm already the owner of hash slot %d", slot)
+		return replyErrorf("ERR I'm already the owner of hash slot %d", slot)
 	}
 	n := c.lookupAny(id)
 	if n == nil {
-		return fmt.Errorf("ERR I don't know about node %s", id)
+		return replyErrorf("ERR I don't know about node %s", id)
 	}
 	if n.IsReplica() {
 		return errTargetNotMaster
@@ -58,14 +55,14 @@ func (c *Cluster) SetSlotStable(slot int) {
 func (c *Cluster) SetSlotNode(slot int, id string, keys int) error {
 	n := c.lookupAny(id)
 	if n == nil {
-		return fmt.Errorf("ERR Unknown node %s", id)
+		return replyErrorf("ERR Unknown node %s", id)
 	}
 	if n.IsReplica() {
 		return errTargetNotMaster
 	}
 	me := c.myself
 	if c.owner[slot] == me && n != me && keys != 0 {
-		return fmt.Errorf("ERR Can't assign hashslot %d to a different node while I still hold keys for this hash slot.", slot)
+		return replyErrorf("ERR Can't assign hashslot %d to a different node while I still hold keys for this hash slot.", slot)
 	}
 	if keys == 0 && c.migratingTo[slot] != nil {
 		c.migratingTo[slot] = nil

@@ -1,8 +1,6 @@
 package gossip
 
 import (
-	"fmt"
-
 	"github.com/rcnode/rcnode/gossip/nodesconf"
 	"github.com/rcnode/rcnode/slots"
 )
@@ -26,10 +24,10 @@ func (c *Cluster) NodesText() []byte {
 func (c *Cluster) ReplicaLines(id string) ([][]byte, error) {
 	n := c.lookupAny(id)
 	if n == nil {
-		return nil, fmt.Errorf("ERR Unknown node %s", id)
+		return nil, replyErrorf("ERR Unknown node %s", id)
 	}
 	if n.IsReplica() {
-		return nil, fmt.Errorf("ERR The specified node is not a master")
+		return nil, replyErrorf("ERR The specified node is not a master")
 	}
 	out := make([][]byte, 0, len(n.Replicas))
 	for _, r := range n.Replicas {
@@ -134,7 +132,7 @@ func (c *Cluster) Links() []LinkInfo {
 func (c *Cluster) CountFailureReports(id string) (int, error) {
 	n := c.lookupAny(id)
 	if n == nil {
-		return 0, fmt.Errorf("ERR Unknown node %s", id)
+		return 0, replyErrorf("ERR Unknown node %s", id)
 	}
 	return n.failureReportCount(c.now, c.cfg.NodeTimeout), nil
 }
