@@ -40,9 +40,12 @@ func (nw *network) checkOneMasterPerSlotEpoch() string {
 // TestChaos runs seeded scenarios of kills, restarts, partitions and lossy links on a
 // 9-node cluster (3 masters, 2 replicas each), checking the safety invariant as it goes and,
 // once the faults stop, that the live nodes heal into one ok cluster. CHAOS_SEEDS sets how
-// many seeds run (default 100).
+// many seeds run (default 100, 25 under the race detector).
 func TestChaos(t *testing.T) {
 	seeds := 100
+	if raceEnabled {
+		seeds = 25
+	}
 	if v, err := strconv.Atoi(os.Getenv("CHAOS_SEEDS")); err == nil {
 		seeds = v
 	}
