@@ -67,6 +67,9 @@ type Ready struct {
 	// DropSlotKeys are slots we owned and lost to a node with a newer configuration: their
 	// keys must be deleted (Redis's "dirty slots").
 	DropSlotKeys []int
+	// Published are PUBLISH and SPUBLISH messages from other nodes, to deliver to this
+	// node's subscribers.
+	Published []Published
 }
 
 // Endpoint is a node as clients are redirected to it.

@@ -245,3 +245,36 @@ func TestHandshakeTakesTheSendersEpoch(t *testing.T) {
 		t.Fatalf("after the handshake node 0 has node 1 at configEpoch %d, currentEpoch %d; want 5", n.ConfigEpoch, nw.nodes[0].c.currentEpoch)
 	}
 }
+
+func TestPublishReachesEveryNodeAndShardOnlyItsShard(t *testing.T) {
+	nw := newNetwork(t, 6, 20)
+	nw.createCluster(3)
+	nw.runUntil(30_000, "convergence", nw.converged)
+	got := map[int][]Published{}
+	nw.onReady = func(n *simNode, rd Ready) { got[n.idx] = append(got[n.idx], rd.Published...) }
+	nw.do(0, func(c *Cluster) {
+		c.Publish([]byte("news"), []byte("hello"))
+		c.PublishShard([]byte("{shard}"), []byte("local"))
+	})
+	nw.run(200)
+	for i := 1; i < 6; i++ {
+		var plain, shard int
+		for _, p := range got[i] {
+			if p.Shard {
+				shard++
+				if string(p.Message) != "local" {
+					t.Fatalf("node %d got shard message %q", i, p.Message)
+				}
+			} else if string(p.Channel) == "news" && string(p.Message) == "hello" {
+				plain++
+			}
+		}
+		inShard := i == 3 // node 3 replicates node 0
+		if plain != 1 || (shard == 1) != inShard || shard > 1 {
+			t.Fatalf("node %d got %d PUBLISH and %d SPUBLISH (in node 0's shard: %v)", i, plain, shard, inShard)
+		}
+	}
+	if len(got[0]) != 0 {
+		t.Fatal("the publishing node got its own message back")
+	}
+}

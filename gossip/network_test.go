@@ -23,8 +23,9 @@ type network struct {
 	byBus map[string]*simNode // "ip:cport" -> node
 	queue []delivery
 
-	dropRate    map[[2]int]float64 // (from, to) -> fraction of messages lost
-	maxDelay    int64              // messages are delayed by up to this many ms
+	onReady     func(n *simNode, rd Ready) // sees every Ready, if set
+	dropRate    map[[2]int]float64         // (from, to) -> fraction of messages lost
+	maxDelay    int64                      // messages are delayed by up to this many ms
 	nodeTimeout int64
 }
 
@@ -98,6 +99,9 @@ func (nw *network) do(i int, fn func(c *Cluster)) {
 // apply carries out n's Ready.
 func (nw *network) apply(n *simNode) {
 	rd := n.c.Ready()
+	if nw.onReady != nil {
+		nw.onReady(n, rd)
+	}
 	for _, id := range rd.Closes {
 		nw.closeEnd(n, id)
 	}

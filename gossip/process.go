@@ -44,9 +44,12 @@ func (c *Cluster) Step(now int64, id LinkID, m *wire.Message) {
 		if sender != nil {
 			c.processMFStart(l, sender)
 		}
-	case wire.TypePublish, wire.TypePublishShard, wire.TypeModule:
-		// Pub/Sub and modules are not served yet; Redis also ignores these from unknown
-		// senders.
+	case wire.TypePublish, wire.TypePublishShard:
+		if sender != nil {
+			c.processPublish(m)
+		}
+	case wire.TypeModule:
+		// No modules: Redis hands these to modules' receivers.
 	default:
 		c.logf(LevelWarning, "Received unknown packet type: %d", m.Type)
 	}

@@ -31,6 +31,9 @@ type Options struct {
 	// OnDropSlotKeys, if set, is called on the loop goroutine with slots this node owned
 	// and lost to a newer configuration: their keys must be deleted.
 	OnDropSlotKeys func(slots []int)
+	// OnPublish, if set, is called on the loop goroutine with each PUBLISH or SPUBLISH that
+	// arrived from another node; it must not block (deliver to subscribers' queues).
+	OnPublish func(p gossip.Published)
 }
 
 // Bus drives one node's *gossip.Cluster.

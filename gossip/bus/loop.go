@@ -85,6 +85,11 @@ func (b *Bus) apply(rd gossip.Ready) {
 			b.log.Warnf("Cluster bus: cannot encode a %v message for link %s: %v", s.Msg.Type, l.peer, err)
 		}
 	}
+	if b.opts.OnPublish != nil {
+		for _, p := range rd.Published {
+			b.opts.OnPublish(p)
+		}
+	}
 	if len(rd.DropSlotKeys) > 0 && b.opts.OnDropSlotKeys != nil {
 		b.opts.OnDropSlotKeys(rd.DropSlotKeys)
 	}
