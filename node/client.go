@@ -46,6 +46,18 @@ type Client struct {
 	dbIndex       atomic.Int32
 	protoVer      atomic.Int32
 
+	// Replication: what the running command propagates instead of its arguments, the
+	// stream offset after this client's last write (WAIT), what a replica said about itself
+	// before PSYNC, and the roles a connection takes on.
+	prop       propagation
+	woff       int64
+	replConf   *replicaConf
+	replica    atomic.Pointer[replicaSession] // set once the connection is a replica of ours
+	isMaster   bool                           // the client applying our master's stream
+	masterLink *masterLink                    // for the master client
+	masterRaw  []byte                         // the master's bytes of the running command
+	allLocked  bool                           // every slot lock is held already (a MULTI from the master)
+
 	// scratch space reused by every command so the hot path does not allocate
 	keyPos []int
 	shards []int

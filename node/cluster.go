@@ -90,24 +90,10 @@ func (s *Server) onRouting(r *gossip.Routing) {
 // setRouting publishes a new routing snapshot to the dispatcher.
 func (s *Server) setRouting(r *gossip.Routing) {
 	s.routing.Store(r)
-	replica := r.MyMaster >= 0
-	// Replicas leave expiry to their master, and the log marks them 'S' as Redis's does.
-	s.ks.NoExpiry.Store(replica)
-	if replica {
-		s.role.Store('S')
-	} else {
-		s.role.Store('M')
-	}
-}
-
-// clusterMaster returns the master myself replicates in the cluster topology; ok is false
-// for a master and outside cluster mode.
-func (s *Server) clusterMaster() (m gossip.Endpoint, ok bool) {
-	r := s.routing.Load()
-	if r == nil || r.MyMaster < 0 {
-		return m, false
-	}
-	return r.Nodes[r.MyMaster], true
+	// Replication follows the topology (and marks the log 'S' or 'M'); expiry stops on
+	// replicas and while a manual failover holds writes.
+	s.followRouting()
+	s.updateExpiryMode()
 }
 
 // reconfigureCluster hands the state machine a new configuration after CONFIG SET.

@@ -261,9 +261,10 @@ func cmdHIncrByFloat(c *Client, args [][]byte) {
 	out := cur.AppendHuman(tmp[:0])
 	h.Set(args[2], out, c.hashLimits())
 	c.w.Bulk(out)
-	// Replication will carry this as HSET key field <out>, as Redis rewrites it, so replicas
-	// never redo the float arithmetic.
+	// Replicas get HSET key field <out>, as Redis rewrites it, so they never redo the float
+	// arithmetic.
 	c.changed(args[1], 1)
+	c.replicate(cmdHSET, args[1], args[2], out)
 }
 
 // parseRandCount parses the count of HRANDFIELD, SRANDMEMBER and ZRANDMEMBER: a long in

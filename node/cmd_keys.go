@@ -130,10 +130,18 @@ func expireGeneric(c *Client, args [][]byte, base int64, seconds bool) {
 	if when <= c.srv.ks.Clock() && !c.srv.ks.NoExpiry.Load() {
 		// A time already past deletes the key at once, as checkAlreadyExpired does.
 		c.db.Delete(key)
+		c.changed(key, 1)
+		c.replicate(cmdDEL, key)
 	} else {
 		c.db.SetExpire(key, when)
+		c.changed(key, 1)
+		if !argIs(args[0], "pexpireat") {
+			// Replicas get the absolute time in ms, with the options as given.
+			var ms [20]byte
+			var buf [8][]byte
+			c.replicate(append(append(buf[:0], cmdPEXPIREAT, key, appendMs(ms[:], when)), args[3:]...)...)
+		}
 	}
-	c.changed(key, 1)
 	c.w.Int(1)
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
+	"strconv"
 )
 
 // The list commands of Redis 7.0's t_list.c (the blocking variants are not served). Each
@@ -472,6 +473,13 @@ func cmdLMPop(c *Client, args [][]byte) {
 		n := popN(c, l, head, count)
 		c.listGone(key, l)
 		c.changed(key, n)
+		// Replicas get [LR]POP key <popped>.
+		pop := cmdLPOP
+		if !head {
+			pop = cmdRPOP
+		}
+		var num [20]byte
+		c.replicate(pop, key, strconv.AppendInt(num[:0], n, 10))
 		return
 	}
 	c.w.NullArray()

@@ -15,7 +15,6 @@ func init() {
 	register("debug", cmdDebug)
 	register("shutdown", cmdShutdown)
 	register("lastsave", cmdLastSave)
-	register("role", cmdRole)
 }
 
 func cmdTime(c *Client, args [][]byte) {
@@ -40,16 +39,19 @@ func flushMode(c *Client, args [][]byte) bool {
 	return true
 }
 
+// cmdFlushAll and cmdFlushDB propagate even when there was nothing to delete, as Redis
+// forces them to: the replica may hold keys its master does not.
 func cmdFlushAll(c *Client, args [][]byte) {
 	if !flushMode(c, args) {
 		return
 	}
-	c.srv.ks.LockAll()
+	c.lockAll()
 	var n int64
 	for _, db := range c.srv.ks.DBs {
 		n += db.Flush()
 	}
-	c.srv.ks.UnlockAll()
+	c.propagateNow(args)
+	c.unlockAll()
 	c.srv.ks.AddDirty(n + 1)
 	c.w.OK()
 }
@@ -58,11 +60,26 @@ func cmdFlushDB(c *Client, args [][]byte) {
 	if !flushMode(c, args) {
 		return
 	}
-	c.srv.ks.LockAll()
+	c.lockAll()
 	n := c.db.Flush()
-	c.srv.ks.UnlockAll()
+	c.propagateNow(args)
+	c.unlockAll()
 	c.srv.ks.AddDirty(n + 1)
 	c.w.OK()
+}
+
+// lockAll takes every slot lock for a command that touches the whole keyspace, unless the
+// command runs inside a transaction from our master, which holds them already.
+func (c *Client) lockAll() {
+	if !c.allLocked {
+		c.srv.ks.LockAll()
+	}
+}
+
+func (c *Client) unlockAll() {
+	if !c.allLocked {
+		c.srv.ks.UnlockAll()
+	}
 }
 
 func cmdDebug(c *Client, args [][]byte) {
@@ -119,29 +136,3 @@ func cmdShutdown(c *Client, args [][]byte) {
 }
 
 func cmdLastSave(c *Client, args [][]byte) { c.w.Int(c.srv.lastSave.Load()) }
-
-func cmdRole(c *Client, args [][]byte) {
-	if m, ok := c.srv.clusterMaster(); ok {
-		// A replica that has not reached its master: no replication stream runs yet, so
-		// the link stays in Redis's "connect" state and the offset is -1.
-		c.w.Array(5)
-		c.w.BulkString("slave")
-		c.w.BulkString(m.IP)
-		c.w.Int(int64(m.Port))
-		c.w.BulkString("connect")
-		c.w.Int(-1)
-		return
-	}
-	c.w.Array(3)
-	c.w.BulkString("master")
-	c.w.Int(0)
-	c.w.Array(0)
-}
-
-// roleName is HELLO's role.
-func (s *Server) roleName() string {
-	if _, ok := s.clusterMaster(); ok {
-		return "replica"
-	}
-	return "master"
-}

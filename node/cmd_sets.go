@@ -153,6 +153,8 @@ func cmdSPop(c *Client, args [][]byte) {
 		c.db.Delete(args[1])
 	}
 	c.changed(args[1], 1)
+	// Replicas remove the member this pop chose.
+	c.replicate(cmdSREM, args[1], []byte(m))
 }
 
 func spopWithCount(c *Client, args [][]byte) {
@@ -176,12 +178,22 @@ func spopWithCount(c *Client, args [][]byte) {
 		c.lookupRead(args[1])
 	}
 	c.w.Set(int(count))
-	// Replication will carry this as SREMs (or a DEL when the whole set goes), as Redis does.
-	s.PopN(int(count), random, c.setLimits(), func(m string) { c.w.BulkString(m) })
+	// Replicas get one SREM per member this pop chose (in a MULTI), or a DEL when the whole
+	// set goes, as Redis sends them.
+	whole := count == n
+	s.PopN(int(count), random, c.setLimits(), func(m string) {
+		c.w.BulkString(m)
+		if !whole {
+			c.replicate(cmdSREM, args[1], []byte(m))
+		}
+	})
 	if s.Len() == 0 {
 		c.db.Delete(args[1])
 	}
 	c.changed(args[1], count)
+	if whole {
+		c.replicate(cmdDEL, args[1])
+	}
 }
 
 func cmdSRandMember(c *Client, args [][]byte) {

@@ -158,6 +158,22 @@ func cmdSet(c *Client, args [][]byte) {
 		return
 	}
 	setGeneric(c, flags, args[1], args[2], expire, "set", false)
+	if c.wrote && flags&setGet != 0 && expire == nil {
+		// Replicas get the SET without its GET (an expiry rewrites the whole command).
+		c.replicateWithoutGet(args)
+	}
+}
+
+// replicateWithoutGet propagates SET's arguments without the GET options, as Redis does.
+func (c *Client) replicateWithoutGet(args [][]byte) {
+	var buf [8][]byte
+	out := append(buf[:0], args[:3]...)
+	for _, a := range args[3:] {
+		if !argIs(a, "get") {
+			out = append(out, a)
+		}
+	}
+	c.replicate(out...)
 }
 
 // setGeneric is SET with its options; nxReplyInt makes SETNX reply 1/0.
@@ -190,10 +206,13 @@ func setGeneric(c *Client, flags int, key, val, expire []byte, cmd string, nxRep
 		return
 	}
 	c.setString(key, val, flags&setKeepTTL != 0, old)
+	c.changed(key, 1)
 	if expire != nil {
 		c.db.SetExpire(key, when)
+		// Replicas get the absolute time, whichever form was given (SETEX and PSETEX too).
+		var ms [20]byte
+		c.replicate(cmdSET, key, val, argPXAT, appendMs(ms[:], when))
 	}
-	c.changed(key, 1)
 	switch {
 	case nxReplyInt:
 		c.w.Int(1)
@@ -216,6 +235,7 @@ func cmdGetDel(c *Client, args [][]byte) {
 	if replyString(c, args[1]) {
 		c.db.Delete(args[1])
 		c.changed(args[1], 1)
+		c.replicate(cmdDEL, args[1])
 	}
 }
 
@@ -234,17 +254,22 @@ func cmdGetEX(c *Client, args [][]byte) {
 	if !replyString(c, args[1]) {
 		return
 	}
+	// GETEX never reaches replicas as such: it is a DEL, a PEXPIREAT or a PERSIST.
 	switch {
 	case expire != nil && when <= c.srv.ks.Clock():
 		// An expiry already in the past deletes the key, as Redis's GETEX does.
 		c.db.Delete(args[1])
 		c.changed(args[1], 1)
+		c.replicate(cmdDEL, args[1])
 	case expire != nil:
 		c.db.SetExpire(args[1], when)
 		c.changed(args[1], 1)
+		var ms [20]byte
+		c.replicate(cmdPEXPIREAT, args[1], appendMs(ms[:], when))
 	case flags&setPersist != 0:
 		if c.db.Persist(args[1]) {
 			c.changed(args[1], 1)
+			c.replicate(cmdPERSIST, args[1])
 		}
 	}
 }
@@ -374,6 +399,8 @@ func cmdIncrByFloat(c *Client, args [][]byte) {
 		c.db.Set(args[1], datatype.NewStr(out))
 	}
 	c.changed(args[1], 1)
+	// Replicas get the result, never the float arithmetic again.
+	c.replicate(cmdSET, args[1], out, argKEEPTTL)
 	c.w.Bulk(out)
 }
 

@@ -370,6 +370,13 @@ func cmdZMPop(c *Client, args [][]byte) {
 		c.w.Bulk(key)
 		c.w.Array(n)
 		c.zpop(key, z, n, max, true)
+		// Replicas get ZPOPMIN|ZPOPMAX key <popped>.
+		pop := cmdZPOPMIN
+		if max {
+			pop = cmdZPOPMAX
+		}
+		var num [20]byte
+		c.replicate(pop, key, strconv.AppendInt(num[:0], int64(n), 10))
 		return
 	}
 	c.w.NullArray()

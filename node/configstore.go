@@ -2,6 +2,8 @@ package node
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/rcnode/rcnode/node/config"
@@ -60,7 +62,56 @@ func (s *ConfigStore) settings() *Settings {
 	st.ClusterAllowReadsWhenDown = c.ClusterAllowReadsWhenDown
 	st.ClusterPreferredEndpointType = c.ClusterPreferredEndpointType
 	st.ReplicaReadOnly = c.ReplicaReadOnly
+
+	st.ReplBacklogSize = c.ReplBacklogSize
+	st.ReplBacklogTTL = c.ReplBacklogTTL
+	st.ReplTimeout = c.ReplTimeout
+	st.ReplPingReplicaPeriod = c.ReplPingReplicaPeriod
+	st.ReplDisklessSync = c.ReplDisklessSync
+	st.ReplDisklessSyncDelay = c.ReplDisklessSyncDelay
+	st.Masterauth, st.Masteruser = c.Masterauth, c.Masteruser
+	st.ReplicaAnnounceIP = configString(c, "replica-announce-ip")
+	st.ReplicaAnnouncePort = int(configInt(c, "replica-announce-port"))
+	st.ReplicaPriority = int(configInt(c, "replica-priority"))
+	st.ReplicaAnnounced = configString(c, "replica-announced") == "yes"
+	st.ReplicaOutputHardLimit, st.ReplicaOutputSoftLimit, st.ReplicaOutputSoftSecond = replicaOutputLimits(configString(c, "client-output-buffer-limit"))
+	st.RdbCompression = configString(c, "rdbcompression") == "yes"
+	st.RdbChecksum = configString(c, "rdbchecksum") == "yes"
+	st.ListMaxListpackSize = c.ListMaxListpackSize
+	st.Dbfilename = c.Dbfilename
+	st.SavePoints = st.SavePoints[:0]
+	for _, p := range c.Save {
+		st.SavePoints = append(st.SavePoints, SavePoint{Seconds: p.Seconds, Changes: int64(p.Changes)})
+	}
 	return st
+}
+
+// configString returns a directive's value as CONFIG GET shows it ("" when unknown).
+func configString(c *config.Config, name string) string {
+	if kv := c.Get(name); len(kv) == 1 {
+		return kv[0][1]
+	}
+	return ""
+}
+
+func configInt(c *config.Config, name string) int64 {
+	n, _ := strconv.ParseInt(configString(c, name), 10, 64)
+	return n
+}
+
+// replicaOutputLimits picks the replica class out of client-output-buffer-limit's value
+// ("normal 0 0 0 slave 268435456 67108864 60 pubsub ...", as CONFIG GET shows it).
+func replicaOutputLimits(v string) (hard, soft int64, secs int) {
+	f := strings.Fields(v)
+	for i := 0; i+3 < len(f); i += 4 {
+		if f[i] == "slave" || f[i] == "replica" {
+			hard, _ = strconv.ParseInt(f[i+1], 10, 64)
+			soft, _ = strconv.ParseInt(f[i+2], 10, 64)
+			s, _ := strconv.Atoi(f[i+3])
+			return hard, soft, s
+		}
+	}
+	return 256 << 20, 64 << 20, 60
 }
 
 func (s *ConfigStore) Get(patterns ...string) [][2]string {

@@ -87,6 +87,7 @@ func (c *Client) execute(args [][]byte) {
 	}
 	errs := c.w.Errors
 	fn(c, args)
+	c.propagateCommand(args)
 	c.releaseKeys()
 	if c.w.Errors != errs {
 		c.srv.stats.errorReplies.Add(c.w.Errors - errs)
@@ -107,6 +108,13 @@ func (c *Client) rejectf(msg string) {
 // with, so a command deciding on the current snapshot under the slot's lock cannot write a
 // key that is gone the moment after.
 func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool) bool {
+	if c.isMaster {
+		// Our master's stream is applied as it comes: its keys are ours by definition.
+		if len(c.keyPos) > 0 {
+			c.lockKeys(args, nil)
+		}
+		return true
+	}
 	for {
 		var route *gossip.Routing
 		if c.srv.opts.ClusterEnabled {
@@ -127,6 +135,10 @@ func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool
 			}
 		}
 		if route == nil {
+			if c.replicaRefusesWrite(spec) {
+				c.releaseKeys()
+				return false
+			}
 			return true
 		}
 		if slot >= 0 {
@@ -139,7 +151,7 @@ func (c *Client) admit(spec *clientproto.CommandSpec, args [][]byte, asking bool
 				return false
 			}
 		}
-		if c.replicaRefusesWrite(spec, route) {
+		if c.replicaRefusesWrite(spec) {
 			c.releaseKeys()
 			return false
 		}
@@ -168,11 +180,14 @@ func (c *Client) lockKeys(args [][]byte, route *gossip.Routing) (slot int, ok bo
 				c.rejectf(clientproto.ErrClusterDownUnbound)
 				return 0, false
 			}
-		} else if s != firstSlot && c.srv.opts.ClusterEnabled {
+		} else if s != firstSlot && c.srv.opts.ClusterEnabled && !c.isMaster {
 			c.rejectf(clientproto.ErrCrossSlot)
 			return 0, false
 		}
 		c.shards = insertSorted(c.shards, keyspace.ShardOf(s))
+	}
+	if c.allLocked {
+		return firstSlot, true
 	}
 	for _, sh := range c.shards {
 		c.srv.ks.LockShard(sh)

@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/rcnode/rcnode/gossip"
 )
 
 func init() { register("info", cmdInfo) }
@@ -233,9 +231,9 @@ func infoStats(s *Server, b *strings.Builder) {
 	field(b, "total_net_input_bytes", s.stats.netInputBytes.Load())
 	field(b, "total_net_output_bytes", s.stats.netOutputBytes.Load())
 	field(b, "rejected_connections", s.stats.rejectedConns.Load())
-	field(b, "sync_full", 0)
-	field(b, "sync_partial_ok", 0)
-	field(b, "sync_partial_err", 0)
+	field(b, "sync_full", s.repl.syncFull.Load())
+	field(b, "sync_partial_ok", s.repl.syncPartialOK.Load())
+	field(b, "sync_partial_err", s.repl.syncPartialErr.Load())
 	field(b, "expired_keys", ks.ExpiredKeys)
 	field(b, "evicted_keys", 0)
 	field(b, "keyspace_hits", ks.Hits)
@@ -247,41 +245,6 @@ func infoStats(s *Server, b *strings.Builder) {
 	field(b, "migrate_cached_sockets", 0)
 	field(b, "unexpected_error_replies", s.stats.unexpectedErrors.Load())
 	field(b, "total_error_replies", s.stats.errorReplies.Load())
-}
-
-func infoReplication(s *Server, b *strings.Builder) {
-	if m, ok := s.clusterMaster(); ok {
-		infoReplicaLink(b, m)
-	} else {
-		field(b, "role", "master")
-	}
-	field(b, "connected_slaves", 0)
-	field(b, "master_failover_state", "no-failover")
-	field(b, "master_replid", s.runID)
-	field(b, "master_replid2", "0000000000000000000000000000000000000000")
-	field(b, "master_repl_offset", 0)
-	field(b, "second_repl_offset", -1)
-	field(b, "repl_backlog_active", 0)
-	field(b, "repl_backlog_size", 1048576)
-	field(b, "repl_backlog_first_byte_offset", 0)
-	field(b, "repl_backlog_histlen", 0)
-}
-
-// infoReplicaLink is INFO's view of a replica whose link to its master is down: the
-// cluster made this node a replica, and no replication stream runs yet.
-func infoReplicaLink(b *strings.Builder, m gossip.Endpoint) {
-	field(b, "role", "slave")
-	field(b, "master_host", m.IP)
-	field(b, "master_port", m.Port)
-	field(b, "master_link_status", "down")
-	field(b, "master_last_io_seconds_ago", -1)
-	field(b, "master_sync_in_progress", 0)
-	field(b, "slave_read_repl_offset", 1)
-	field(b, "slave_repl_offset", 1)
-	field(b, "master_link_down_since_seconds", -1)
-	field(b, "slave_priority", 100)
-	field(b, "slave_read_only", 1)
-	field(b, "replica_announced", 1)
 }
 
 func infoCPU(s *Server, b *strings.Builder) {

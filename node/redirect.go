@@ -85,10 +85,10 @@ func (c *Client) redirectTo(kind string, slot int, n gossip.Endpoint) {
 }
 
 // replicaRefusesWrite is Redis's replica-read-only rule, applied after the redirections:
-// keyed writes have already been sent to the master with MOVED, so in practice it refuses
-// the keyless ones (FLUSHALL, FLUSHDB).
-func (c *Client) replicaRefusesWrite(spec *clientproto.CommandSpec, r *gossip.Routing) bool {
-	if r.MyMaster < 0 || spec.Flags&clientproto.FlagWrite == 0 || !c.srv.Settings().ReplicaReadOnly {
+// in cluster mode keyed writes have already been sent to the master with MOVED, so there
+// it refuses the keyless ones (FLUSHALL, FLUSHDB); a standalone replica refuses every write.
+func (c *Client) replicaRefusesWrite(spec *clientproto.CommandSpec) bool {
+	if !c.srv.repl.isReplica.Load() || spec.Flags&clientproto.FlagWrite == 0 || !c.srv.Settings().ReplicaReadOnly {
 		return false
 	}
 	c.rejectf(clientproto.ErrReadOnly)

@@ -56,7 +56,7 @@ func clusterTestClient(t testing.TB, r *gossip.Routing, st *Settings) (*Server, 
 	t.Helper()
 	s := newTestServer(t, st)
 	s.opts.ClusterEnabled = true
-	s.routing.Store(r)
+	s.setRouting(r) // as the bus publishes it: replication follows the topology
 	server, client := net.Pipe()
 	t.Cleanup(func() { server.Close(); client.Close() })
 	return s, s.newClient(server)

@@ -34,6 +34,9 @@ type Options struct {
 	LogFile        string
 	LogLevel       string
 	ConfigFile     string
+	// ReplicaOfHost and ReplicaOfPort start a standalone node as a replica (replicaof).
+	ReplicaOfHost string
+	ReplicaOfPort int
 	// Cluster configures the cluster bus when ClusterEnabled.
 	Cluster ClusterOptions
 	// Ignored are the real redis.conf directives rcnode accepted without implementing them.
@@ -73,6 +76,9 @@ type Server struct {
 	nextID     atomic.Int64
 
 	stats serverStats
+	repl  *replication
+	// replWake makes the replication cron run at once (a new master to connect to).
+	replWake chan struct{}
 
 	lastSave   atomic.Int64 // unix seconds
 	shutdownCh chan struct{}
@@ -103,6 +109,9 @@ func New(opts Options, settings *Settings, cfg Configurator) (*Server, error) {
 		config:     cfg,
 	}
 	dispatchOnce.Do(buildDispatch)
+	s.repl = newReplication(s, settings.ReplBacklogSize)
+	s.replWake = make(chan struct{}, 1)
+	s.ks.OnExpire = s.propagateExpired
 	s.role.Store('C')
 	s.live.Store(settings)
 	var id [20]byte
@@ -126,6 +135,9 @@ func (s *Server) Settings() *Settings { return s.live.Load() }
 // ApplySettings replaces the runtime settings (after CONFIG SET).
 func (s *Server) ApplySettings(st *Settings) {
 	s.live.Store(st)
+	if s.repl != nil {
+		s.repl.stream.SetSize(st.ReplBacklogSize)
+	}
 	if l, ok := logLevels[st.LogLevel]; ok {
 		s.logLvl.SetLevel(l)
 	}
@@ -199,14 +211,29 @@ func (s *Server) Start() error {
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
 	}
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.cron()
+	go s.replCron()
+	if s.opts.ReplicaOfHost != "" && !s.opts.ClusterEnabled {
+		s.repl.setMaster(s.opts.ReplicaOfHost, s.opts.ReplicaOfPort)
+	}
 	s.log.Infof("Ready to accept connections")
 	return nil
 }
 
 // Addr returns the first listener's address (useful when Port was 0 in tests).
 func (s *Server) Addr() net.Addr { return s.listeners[0].Addr() }
+
+// listenAddr returns the port clients reach us on, which a replica announces to its master.
+func (s *Server) listenAddr() (int, bool) {
+	if len(s.listeners) == 0 {
+		return 0, false
+	}
+	if a, ok := s.listeners[0].Addr().(*net.TCPAddr); ok {
+		return a.Port, true
+	}
+	return 0, false
+}
 
 func (s *Server) acceptLoop(ln net.Listener) {
 	defer s.wg.Done()

@@ -25,6 +25,35 @@ type Settings struct {
 	ClusterPreferredEndpointType string
 	// ReplicaReadOnly refuses writes while this node is a replica (replica-read-only).
 	ReplicaReadOnly bool
+
+	// Replication (repl-*, replica-*, masterauth, client-output-buffer-limit replica).
+	ReplBacklogSize         int64
+	ReplBacklogTTL          int64 // seconds without replicas before a master frees its backlog
+	ReplTimeout             int   // seconds
+	ReplPingReplicaPeriod   int   // seconds
+	ReplDisklessSync        bool
+	ReplDisklessSyncDelay   int // seconds
+	Masterauth, Masteruser  string
+	ReplicaAnnounceIP       string
+	ReplicaAnnouncePort     int
+	ReplicaPriority         int
+	ReplicaAnnounced        bool
+	ReplicaOutputHardLimit  int64 // bytes, 0: none
+	ReplicaOutputSoftLimit  int64 // bytes, 0: none
+	ReplicaOutputSoftSecond int   // seconds over the soft limit before disconnecting
+
+	// Persistence (RDB).
+	RdbCompression      bool
+	RdbChecksum         bool
+	ListMaxListpackSize int
+	Dbfilename          string
+	SavePoints          []SavePoint
+}
+
+// SavePoint is one "save <seconds> <changes>" schedule.
+type SavePoint struct {
+	Seconds int64
+	Changes int64
 }
 
 // DefaultSettings are redis-server 7.0's defaults.
@@ -44,6 +73,23 @@ func DefaultSettings() *Settings {
 		ClusterRequireFullCoverage:   true,
 		ClusterPreferredEndpointType: endpointIP,
 		ReplicaReadOnly:              true,
+
+		ReplBacklogSize:         1 << 20,
+		ReplBacklogTTL:          3600,
+		ReplTimeout:             60,
+		ReplPingReplicaPeriod:   10,
+		ReplDisklessSync:        true,
+		ReplDisklessSyncDelay:   5,
+		ReplicaPriority:         100,
+		ReplicaAnnounced:        true,
+		ReplicaOutputHardLimit:  256 << 20,
+		ReplicaOutputSoftLimit:  64 << 20,
+		ReplicaOutputSoftSecond: 60,
+		RdbCompression:          true,
+		RdbChecksum:             true,
+		ListMaxListpackSize:     -2,
+		Dbfilename:              "dump.rdb",
+		SavePoints:              []SavePoint{{3600, 1}, {300, 100}, {60, 10000}},
 	}
 }
 

@@ -94,5 +94,7 @@ func optionsFrom(cfg *config.Config) node.Options {
 		LogLevel:       cfg.Loglevel,
 		ConfigFile:     cfg.File,
 		Ignored:        cfg.Ignored,
+		ReplicaOfHost:  cfg.ReplicaofHost,
+		ReplicaOfPort:  cfg.ReplicaofPort,
 	}
 }

@@ -282,3 +282,45 @@ func (db *DB) Flush() int64 {
 	}
 	return n
 }
+
+// SwapContents exchanges the keys of db and other (a database of another keyspace, built
+// by a loader): a replica loads its master's snapshot aside and swaps it in at once, so
+// clients read the old data until the new data is complete. The caller holds every lock of
+// db's keyspace; other must not be in use.
+func (db *DB) SwapContents(other *DB) {
+	db.slots, other.slots = other.slots, db.slots
+	k, v := db.keys.Load(), db.volatile.Load()
+	db.keys.Store(other.keys.Load())
+	db.volatile.Store(other.volatile.Load())
+	other.keys.Store(k)
+	other.volatile.Store(v)
+	for s := range db.perSlot {
+		n := db.perSlot[s].Load()
+		db.perSlot[s].Store(other.perSlot[s].Load())
+		other.perSlot[s].Store(n)
+	}
+}
+
+// ForEachWithExpiry is ForEachInSlot that also gives each key's expiry (Unix ms, -1 for
+// none), for snapshots.
+func (db *DB) ForEachWithExpiry(s int, fn func(key string, v any, expireMs int64) bool) {
+	t := db.table(s, false)
+	if t == nil {
+		return
+	}
+	now := db.ks.Clock()
+	for k, v := range t.keys {
+		when := int64(-1)
+		if len(t.expires) > 0 {
+			if w, ok := t.expires[k]; ok {
+				if w <= now {
+					continue
+				}
+				when = w
+			}
+		}
+		if !fn(k, v, when) {
+			return
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package node
+
+import (
+	"strconv"
+)
+
+// How writes reach the replication stream (DESIGN principle 4: one ordered stream).
+//
+// A command that changed the keyspace (c.changed, or c.wrote set) is propagated by the
+// dispatcher with its own arguments, right after the handler returns and before the slot
+// locks are released, so two writes to one slot enter the stream in the order they were
+// applied, and a snapshot taken under every lock sees exactly the writes before its offset.
+// A handler whose command must reach replicas in another form (a relative expiry made
+// absolute, a float increment as the resulting value, a random pop as the members it
+// removed) calls c.replicate with the command to send instead; called several times, the
+// commands go out together in MULTI/EXEC, as Redis's alsoPropagate does. A handler that
+// takes its own locks (FLUSHALL) calls c.propagateNow before releasing them. Code that
+// changes keys outside any command holds their slot locks and calls s.propagate.
+//
+// Nothing is encoded while the stream is inactive (a master that never had a replica), so
+// the hot path then costs one atomic load.
+
+// propagation is what the running command asked to propagate instead of its arguments.
+type propagation struct {
+	buf []byte // the commands in RESP
+	n   int    // how many
+}
+
+// Redis's shared command names for rewritten commands, upper case as it sends them.
+var (
+	cmdDEL       = []byte("DEL")
+	cmdSET       = []byte("SET")
+	cmdHSET      = []byte("HSET")
+	cmdSREM      = []byte("SREM")
+	cmdPEXPIREAT = []byte("PEXPIREAT")
+	cmdPERSIST   = []byte("PERSIST")
+	cmdLPOP      = []byte("LPOP")
+	cmdRPOP      = []byte("RPOP")
+	cmdZPOPMIN   = []byte("ZPOPMIN")
+	cmdZPOPMAX   = []byte("ZPOPMAX")
+	argPXAT      = []byte("PXAT")
+	argKEEPTTL   = []byte("KEEPTTL")
+	cmdMULTI     = []byte("*1\r\n$5\r\nMULTI\r\n")
+	cmdEXEC      = []byte("*1\r\n$4\r\nEXEC\r\n")
+	cmdPING      = []byte("*1\r\n$4\r\nping\r\n")
+	cmdGETACK    = []byte("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n")
+)
+
+// replicate makes the running command propagate args instead of its own arguments. The
+// caller holds the slot locks of the keys args names (every handler does).
+func (c *Client) replicate(args ...[]byte) {
+	if !c.srv.repl.stream.Active() || c.isMaster {
+		return
+	}
+	p := &c.prop
+	p.buf = appendCommand(p.buf, args)
+	p.n++
+}
+
+// appendCommand appends args as a RESP multibulk.
+func appendCommand(b []byte, args [][]byte) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(len(args)), 10)
+	b = append(b, '\r', '\n')
+	for _, a := range args {
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(len(a)), 10)
+		b = append(b, '\r', '\n')
+		b = append(b, a...)
+		b = append(b, '\r', '\n')
+	}
+	return b
+}
+
+// appendMs formats a Unix-ms time for a rewritten command, in the caller's buffer.
+func appendMs(buf []byte, ms int64) []byte { return strconv.AppendInt(buf[:0], ms, 10) }
+
+// propagateCommand is the dispatcher's step after a handler: it sends what the command
+// propagates, if it wrote anything, while the command still holds its slot locks.
+func (c *Client) propagateCommand(args [][]byte) {
+	if c.isMaster {
+		c.proxyMasterCommand()
+		return
+	}
+	if !c.wrote && c.prop.n == 0 {
+		return
+	}
+	c.propagateNow(args)
+}
+
+// propagateNow sends the running command's propagation at once, for handlers that hold
+// locks of their own (FLUSHALL); the dispatcher then has nothing left to send.
+func (c *Client) propagateNow(args [][]byte) {
+	if c.isMaster {
+		c.proxyMasterCommand()
+		return
+	}
+	st := c.srv.repl.stream
+	if st.Active() {
+		st.Lock()
+		st.Select(c.db.ID)
+		p := &c.prop
+		switch {
+		case p.n == 0:
+			st.Command(args)
+		case p.n == 1:
+			st.Raw(p.buf)
+		default:
+			st.Raw(cmdMULTI)
+			st.Raw(p.buf)
+			st.Raw(cmdEXEC)
+		}
+		c.woff = st.Unlock()
+	}
+	c.resetPropagation()
+}
+
+func (c *Client) resetPropagation() {
+	c.wrote = false
+	c.prop.n = 0
+	if cap(c.prop.buf) > writeBufferKeep {
+		c.prop.buf = nil
+	} else {
+		c.prop.buf = c.prop.buf[:0]
+	}
+}
+
+// propagate appends one command, in database db, to the replication stream. The caller holds
+// the slot locks of every key it names, so the command takes its place in the stream in the
+// order the change happened. It returns the stream offset after it (0 when no stream runs).
+func (s *Server) propagate(db int, args ...[]byte) int64 {
+	st := s.repl.stream
+	if !st.Active() || s.repl.isReplica.Load() {
+		return 0
+	}
+	st.Lock()
+	st.Select(db)
+	st.Command(args)
+	return st.Unlock()
+}
+
+// propagateExpired is the keyspace's OnExpire hook: a key deleted because its time passed
+// (looked up, or found by the active expire cycle) reaches replicas as a DEL, under the
+// key's lock, before whatever the command that found it does next.
+func (s *Server) propagateExpired(db int, key []byte) { s.propagate(db, cmdDEL, key) }
