@@ -127,6 +127,7 @@ func cmdRestore(c *Client, args [][]byte) {
 	if ttl != 0 && ttl <= c.srv.ks.Clock() && !c.srv.ks.NoExpiry.Load() {
 		if deleted {
 			c.changed(key, 1)
+			c.replicate(cmdDEL, key)
 		}
 		c.w.OK()
 		return
@@ -134,10 +135,19 @@ func cmdRestore(c *Client, args [][]byte) {
 	c.db.Set(key, v)
 	if ttl != 0 {
 		c.db.SetExpire(key, ttl)
+		if !o.absTTL {
+			// Replicas get the absolute time, so a late replica does not extend the TTL.
+			var ms [20]byte
+			rewritten := append([][]byte{args[0], key, appendMs(ms[:], ttl)}, args[3:]...)
+			c.replicate(append(rewritten, argABSTTL)...)
+		}
 	}
 	c.changed(key, 1)
 	c.w.OK()
 }
+
+// argABSTTL is the option Redis appends to a RESTORE it propagates with an absolute TTL.
+var argABSTTL = []byte("ABSTTL")
 
 // restoreLimits are the encoding thresholds a restored value gets, from the live settings.
 func (c *Client) restoreLimits() rdb.Limits {

@@ -189,14 +189,13 @@ func (c *Client) deleteMigrated(b *migrateBatch, acked []bool) {
 	}
 }
 
-// propagateMigratedDeletes is the one place MIGRATE's deletions are to reach replicas, as
-// Redis rewrites a MIGRATE without COPY into "DEL <acknowledged keys>" for its replication
-// stream (and never propagates the MIGRATE itself, which is why cmdMigrate does not mark
-// the client as having written). It runs with the keys' slot locks held, so the DEL takes
-// its place in the stream in the order the deletions happened.
-//
-// REPLICATION: wire this to the replication stream as DEL keys... in database c.db.ID.
-func (c *Client) propagateMigratedDeletes(keys [][]byte) {}
+// propagateMigratedDeletes is the one place MIGRATE's deletions reach replicas: Redis
+// rewrites a MIGRATE without COPY into "DEL <acknowledged keys>" for its replication stream
+// and never propagates the MIGRATE itself, which is why cmdMigrate does not mark the client
+// as having written. The dispatcher sends it while the keys' slot locks are still held.
+func (c *Client) propagateMigratedDeletes(keys [][]byte) {
+	c.replicate(append([][]byte{cmdDEL}, keys...)...)
+}
 
 // withoutKeyLocks runs fn with the command's slot locks released, and takes them again, in
 // the same order, before it returns.
