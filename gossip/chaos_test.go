@@ -3,6 +3,7 @@ package gossip
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -96,6 +97,12 @@ func runChaos(t *testing.T, seed int64) int {
 			nw.run(TickInterval)
 			if v := nw.checkOneMasterPerSlotEpoch(); v != "" {
 				t.Fatalf("seed %d step %d: %s\n%s", seed, step, v, nw.dump())
+			}
+		}
+		// The cached routing snapshot must be what a fresh build gives.
+		for _, n := range nw.nodes {
+			if n.alive && !reflect.DeepEqual(n.c.Routing(), n.c.buildRouting()) {
+				t.Fatalf("seed %d step %d: node %d's cached routing is stale", seed, step, n.idx)
 			}
 		}
 	}

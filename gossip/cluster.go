@@ -70,9 +70,11 @@ type Cluster struct {
 
 	elect              election
 	mf                 manualFailover
-	failoverDue        bool  // run the election logic before the next Ready (CLUSTER_TODO_HANDLE_FAILOVER)
-	pausedUntil        int64 // ms until which writes are paused for a manual failover; 0 = not paused
-	lastSpread         int64 // ms of the last spreadSuspicion
+	failoverDue        bool     // run the election logic before the next Ready (CLUSTER_TODO_HANDLE_FAILOVER)
+	pausedUntil        int64    // ms until which writes are paused for a manual failover; 0 = not paused
+	lastSpread         int64    // ms of the last spreadSuspicion
+	routing            *Routing // the current snapshot, nil when it must be rebuilt
+	routeBuild         uint64   // counts Routing builds
 	cantFailoverReason string
 	cantFailoverLogged int64
 
@@ -140,6 +142,9 @@ func (c *Cluster) logf(level Level, format string, args ...any) {
 }
 
 // todo flags (Redis's clusterDoBeforeSleep).
-func (c *Cluster) saveConfig()     { c.ready.SaveConfig = true }
-func (c *Cluster) fsyncConfig()    { c.ready.SaveConfig, c.ready.FsyncConfig = true, true }
-func (c *Cluster) routingChanged() { c.ready.RoutingChanged = true }
+func (c *Cluster) saveConfig()  { c.ready.SaveConfig = true }
+func (c *Cluster) fsyncConfig() { c.ready.SaveConfig, c.ready.FsyncConfig = true, true }
+func (c *Cluster) routingChanged() {
+	c.ready.RoutingChanged = true
+	c.routing = nil
+}

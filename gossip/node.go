@@ -55,6 +55,9 @@ type Node struct {
 	InboundLink LinkID // its outbound link to us, once we know who is on it
 
 	failReports []failReport
+
+	routeBuild uint64 // the Routing build routeIdx belongs to
+	routeIdx   int16  // this node's index in that build's Routing.Nodes
 }
 
 // failReport is one master's claim, carried in gossip, that a node is failing.

@@ -137,21 +137,30 @@ func (c *Cluster) CountFailureReports(id string) (int, error) {
 	return n.failureReportCount(c.now, c.cfg.NodeTimeout), nil
 }
 
-// Routing builds the routing snapshot for client commands.
+// Routing returns the routing snapshot for client commands. It is rebuilt only after a
+// change (SETSLOT during a reshard asks for it several times per slot), and callers must
+// not modify it.
 func (c *Cluster) Routing() *Routing {
+	if c.routing == nil {
+		c.routing = c.buildRouting()
+	}
+	return c.routing
+}
+
+func (c *Cluster) buildRouting() *Routing {
 	r := &Routing{OK: c.stateOK, MyMaster: -1, WritesPausedUntil: c.pausedUntil}
-	index := map[*Node]int16{}
+	// Each node's index in r.Nodes, valid for this build (routeBuild) only.
+	c.routeBuild++
 	idx := func(n *Node) int16 {
 		if n == nil {
 			return -1
 		}
-		if i, ok := index[n]; ok {
-			return i
+		if n.routeBuild == c.routeBuild {
+			return n.routeIdx
 		}
-		i := int16(len(r.Nodes))
-		index[n] = i
+		n.routeBuild, n.routeIdx = c.routeBuild, int16(len(r.Nodes))
 		r.Nodes = append(r.Nodes, Endpoint{ID: n.ID(), IP: n.IP, Port: n.Port, Hostname: n.Hostname})
-		return i
+		return n.routeIdx
 	}
 	r.Myself = int(idx(c.myself))
 	if c.myself.IsReplica() && c.myself.Master != nil {
