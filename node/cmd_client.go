@@ -66,7 +66,12 @@ func cmdClientID(c *Client, args [][]byte) { c.w.Int(c.id) }
 // redis-server's internal buffers are reported with the values of an idle client.
 func (c *Client) infoLine(now int64) string {
 	flags := "N"
-	if c.readonly {
+	switch {
+	case c.isMaster:
+		flags = "M"
+	case c.replica.Load() != nil:
+		flags = "S"
+	case c.readonly:
 		flags = "r"
 	}
 	cmd := "NULL"
@@ -126,15 +131,12 @@ func cmdClientList(c *Client, args [][]byte) {
 	if len(args) > 2 {
 		switch {
 		case len(args) == 4 && argIs(args[2], "type"):
-			kind := lowerASCII(args[3])
-			switch kind {
-			case "normal":
-			case "master", "replica", "slave", "pubsub":
-				filter = func(*Client) bool { return false }
-			default:
+			kind, ok := clientType(args[3])
+			if !ok {
 				c.w.Error("ERR Unknown client type '" + string(args[3]) + "'")
 				return
 			}
+			filter = func(cl *Client) bool { return cl.kind() == kind }
 		case argIs(args[2], "id") && len(args) > 3:
 			ids := map[int64]bool{}
 			for _, a := range args[3:] {
@@ -197,14 +199,12 @@ func cmdClientKill(c *Client, args [][]byte) {
 				return
 			}
 		case "type":
-			switch lowerASCII([]byte(val)) {
-			case "normal":
-			case "master", "replica", "slave", "pubsub":
-				conds = append(conds, func(*Client) bool { return false })
-			default:
+			kind, ok := clientType([]byte(val))
+			if !ok {
 				c.w.Error("ERR Unknown client type '" + val + "'")
 				return
 			}
+			conds = append(conds, func(cl *Client) bool { return cl.kind() == kind })
 		case "skipme":
 			switch lowerASCII([]byte(val)) {
 			case "yes":
@@ -288,4 +288,27 @@ func cmdClientHelp(c *Client, args [][]byte) {
 		"      Return clients of specified type.",
 		"SETNAME <name>",
 		"    Assign the name <name> to the current connection.")
+}
+
+// clientType parses CLIENT LIST/KILL's TYPE (getClientTypeByName): normal, master, replica
+// (or slave) and pubsub.
+func clientType(b []byte) (string, bool) {
+	switch t := lowerASCII(b); t {
+	case "normal", "master", "pubsub":
+		return t, true
+	case "replica", "slave":
+		return "replica", true
+	}
+	return "", false
+}
+
+// kind is the client's type for CLIENT LIST/KILL TYPE.
+func (c *Client) kind() string {
+	switch {
+	case c.isMaster:
+		return "master"
+	case c.replica.Load() != nil:
+		return "replica"
+	}
+	return "normal"
 }

@@ -84,10 +84,11 @@ func (r *replication) stopAll() {
 func (s *Server) enforceReplicaLimits(now time.Time) {
 	st := s.Settings()
 	for _, rs := range s.repl.sessions() {
-		if rs.reader == nil || !rs.psync && !rs.online() {
+		rd := rs.reader.Load()
+		if rd == nil {
 			continue
 		}
-		lag := rs.reader.Lag()
+		lag := rd.Lag()
 		over := st.ReplicaOutputHardLimit > 0 && lag > st.ReplicaOutputHardLimit
 		if rs.online() && st.ReplicaOutputSoftLimit > 0 && lag > st.ReplicaOutputSoftLimit {
 			if rs.softSince == 0 {

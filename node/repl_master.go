@@ -36,7 +36,7 @@ type replicaSession struct {
 	port     int
 	psync    bool // PSYNC (not the old SYNC): it sends ACKs
 	state    atomic.Int32
-	reader   *repl.Reader
+	reader   atomic.Pointer[repl.Reader] // read by the cron for the output limits
 	ackOff   atomic.Int64
 	ackTime  atomic.Int64 // unix seconds of the last ACK (or of going online)
 	acked    chan struct{}
@@ -144,8 +144,8 @@ func (rs *replicaSession) register(state int32) {
 // end forgets the session once its connection is gone.
 func (rs *replicaSession) end() {
 	rs.close()
-	if rs.reader != nil {
-		rs.reader.Close()
+	if rd := rs.reader.Load(); rd != nil {
+		rd.Close()
 	}
 	r := rs.srv.repl
 	r.mu.Lock()
@@ -193,15 +193,13 @@ func (rs *replicaSession) tryPartial(id string, offset int64) bool {
 		}
 		return false
 	}
-	rs.reader = reader
+	rs.reader.Store(reader)
 	reply := "+CONTINUE\r\n"
 	if rs.c.conf().capaPSYNC2 {
 		reply = "+CONTINUE " + ids.ID + "\r\n"
 	}
 	if _, err := rs.c.nc.Write([]byte(reply)); err != nil {
-		reader.Close()
-		rs.reader = nil
-		return true // the session ends at once: the connection is gone
+		return true // the session ends at once (end closes the reader): the connection is gone
 	}
 	rs.register(replicaOnline)
 	log.Infof("Partial resynchronization request from %s accepted. Sending %d bytes of backlog starting from offset %d.",
@@ -243,7 +241,9 @@ func (rs *replicaSession) fullSync(conf *replicaConf) bool {
 		reader.Close() // it wants the RDB only, never the stream
 		reader = nil
 	}
-	rs.reader = reader
+	if reader != nil {
+		rs.reader.Store(reader)
+	}
 	nc := rs.c.nc
 	var head []byte
 	if rs.psync {
@@ -322,21 +322,22 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 // stream sends the replica the stream from its reader's position on, until the
 // connection ends. Blocks of the stream go out as they are, several per write.
 func (rs *replicaSession) stream() {
-	if rs.reader == nil {
+	rd := rs.reader.Load()
+	if rd == nil {
 		return
 	}
 	var bufs [][]byte
 	for {
 		var n int64
 		var ok bool
-		bufs, n, ok = rs.reader.Peek(bufs[:0], 4<<20)
+		bufs, n, ok = rd.Peek(bufs[:0], 4<<20)
 		if !ok {
 			rs.srv.log.Warnf("Replica %s lost its place in the replication stream", rs.name())
 			return
 		}
 		if n == 0 {
 			select {
-			case <-rs.reader.C:
+			case <-rd.C:
 				continue
 			case <-rs.closed:
 				return
@@ -346,7 +347,7 @@ func (rs *replicaSession) stream() {
 		if _, err := nb.WriteTo(rs.c.nc); err != nil {
 			return
 		}
-		rs.reader.Advance(n)
+		rd.Advance(n)
 		rs.srv.stats.netOutputBytes.Add(n)
 	}
 }
