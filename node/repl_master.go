@@ -9,7 +9,6 @@ import (
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
-	"github.com/rcnode/rcnode/node/rdb"
 	"github.com/rcnode/rcnode/node/repl"
 )
 
@@ -219,15 +218,19 @@ func (rs *replicaSession) fullSync(conf *replicaConf) bool {
 	}
 	srv.log.Infof("Starting BGSAVE for SYNC with target: %s", target)
 	var sn *snapshot
+	var err error
 	if conf.emptyRDB {
-		sn = srv.emptySnapshot()
-	} else {
-		var err error
-		if sn, err = srv.syncSnapshot(); err != nil {
-			srv.log.Warnf("BGSAVE for replication failed: %v", err)
-			return false
+		// An image without keys (rdb-filter-only) is this replica's own.
+		sn, err = srv.takeSnapshot(true, true)
+		if err == nil {
+			defer sn.release()
 		}
+	} else if sn, err = srv.syncSnapshot(); err == nil {
 		defer srv.snapshotDone(sn)
+	}
+	if err != nil {
+		srv.log.Warnf("BGSAVE for replication failed: %v", err)
+		return false
 	}
 	st := srv.repl.stream
 	st.Lock()
@@ -291,20 +294,6 @@ func (rs *replicaSession) fullSync(conf *replicaConf) bool {
 	}
 	srv.log.Infof("Synchronization with replica %s succeeded", rs.name())
 	return true
-}
-
-// emptySnapshot is the RDB sent to a replica that asked for no data (rdb-filter-only).
-func (s *Server) emptySnapshot() *snapshot {
-	sn := &snapshot{taken: time.Now()}
-	st := s.repl.stream
-	st.Lock()
-	sn.offset = st.BacklogLocked().End
-	sn.replID = s.repl.ids.ID
-	st.Unlock()
-	w := rdb.NewWriter(sn, s.rdbOptions())
-	w.WriteHeader(rdb.DefaultAux(sn.taken.Unix(), 0, nil, false))
-	w.Close()
-	return sn
 }
 
 // deadlineWriter extends the write deadline before each write, so a transfer fails only

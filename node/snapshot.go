@@ -16,10 +16,11 @@ import (
 //
 // It is taken with every slot lock held (Redis forks instead; Go cannot copy-on-write a
 // heap), so it is consistent with the stream: every write before its offset is in it, and
-// none after. That holds every client's keyed commands for the time the keyspace takes to
-// encode into memory: about 0.4 s per million small keys on one core (measured in
-// BenchmarkSnapshot; see BENCHMARKS.md). Reads wait too, since they take the same locks.
-// The image is then sent or written without any lock.
+// none after. The price is a pause: every client's keyed commands, reads included, wait
+// while the keyspace is encoded into memory — about 1 s per million small keys of mixed
+// types on one core (BenchmarkSnapshot; BENCHMARKS.md), where redis-server's fork costs
+// milliseconds. The image is then sent or written without any lock, and one image serves
+// every replica that asks within the sharing window.
 type snapshot struct {
 	chunks [][]byte
 	size   int64
@@ -81,9 +82,12 @@ func (s *Server) rdbOptions() rdb.EncodeOptions {
 // creates the backlog if there is none yet, with a new replication ID as Redis does when it
 // creates one from scratch, pins the stream at the image's offset, and makes the stream's
 // next write SELECT its database so the replica starts in the right one.
-func (s *Server) takeSnapshot(forSync bool) (*snapshot, error) {
+func (s *Server) takeSnapshot(forSync, noData bool) (*snapshot, error) {
 	var mem runtime.MemStats
 	runtime.ReadMemStats(&mem) // before the locks: it stops the world briefly
+	// A replica's image records the database its master's stream is in; asked before the
+	// stream's lock, which is taken after the replication state's, never before.
+	masterDB := s.repl.masterStreamDB()
 	sn := &snapshot{}
 	start := time.Now()
 	s.ks.LockAll()
@@ -102,7 +106,7 @@ func (s *Server) takeSnapshot(forSync bool) (*snapshot, error) {
 	if b.Active {
 		info = &rdb.ReplInfo{StreamDB: max(st.SelectedDB(), 0), ID: r.ids.ID, Offset: b.End}
 		if r.isReplica.Load() {
-			info.StreamDB = s.repl.masterStreamDB()
+			info.StreamDB = masterDB
 		}
 		sn.replID = r.ids.ID
 	}
@@ -116,7 +120,7 @@ func (s *Server) takeSnapshot(forSync bool) (*snapshot, error) {
 	w := rdb.NewWriter(sn, s.rdbOptions())
 	err := w.WriteHeader(rdb.DefaultAux(start.Unix(), int64(mem.HeapAlloc), info, false))
 	for _, db := range s.ks.DBs {
-		if err != nil {
+		if err != nil || noData {
 			break
 		}
 		err = s.snapshotDB(w, db.ID, sn)
@@ -190,7 +194,7 @@ func (s *Server) syncSnapshot() (*snapshot, error) {
 		return cur, nil
 	}
 	ss.dropLocked()
-	sn, err := s.takeSnapshot(true)
+	sn, err := s.takeSnapshot(true, false)
 	if err != nil {
 		return nil, err
 	}
