@@ -67,6 +67,10 @@ type Ready struct {
 	// DropSlotKeys are slots we owned and lost to a node with a newer configuration: their
 	// keys must be deleted (Redis's "dirty slots").
 	DropSlotKeys []int
+	// DrainWrites asks the node, now that writes are paused for a manual failover
+	// (Routing.WritesPausedUntil), to wait until no write is in flight and then call
+	// WritesDrained with the offset the replication stream ends at.
+	DrainWrites bool
 	// Published are PUBLISH and SPUBLISH messages from other nodes, to deliver to this
 	// node's subscribers.
 	Published []Published

@@ -29,6 +29,11 @@ type manualFailover struct {
 	canStart     bool  // replica: caught up with the paused master, start the election
 	replica      *Node // master: the replica that asked
 	masterOffset int64 // replica: the paused master's offset, -1 until known
+	// draining is true on the master from the pause until the node reports, through
+	// WritesDrained, the offset at which writes stopped: only then may it tell the
+	// replica the offset to reach (Redis, single-threaded, knows it at once).
+	draining bool
+	mfLink   LinkID // master: the link MFSTART came on, for the first paused PING
 }
 
 // Replication is what the node's replication layer tells the state machine about this
@@ -276,10 +281,27 @@ func (c *Cluster) processMFStart(l *link, sender *Node) {
 	c.mf.end = c.now + mfTimeout
 	c.mf.replica = sender
 	c.pausedUntil = c.now + mfTimeout*mfPauseMult
+	c.mf.draining, c.mf.mfLink = true, l.id
+	c.ready.DrainWrites = true
 	c.routingChanged()
 	c.logf(LevelWarning, "Manual failover requested by replica %.40s.", sender.ID())
-	// The PING carries our offset with the paused flag: the replica can start as soon as
-	// it has processed that much.
+}
+
+// WritesDrained reports that, with writes paused for a manual failover, no write is in
+// flight any more and the replication stream ends at offset. The master then sends the
+// replica a PING with that offset and the paused flag: the replica can start its election
+// as soon as it has processed that much.
+func (c *Cluster) WritesDrained(now, offset int64) {
+	c.now = now
+	if c.mf.end == 0 || !c.mf.draining {
+		return
+	}
+	c.mf.draining = false
+	c.replOffset = offset
+	l := c.links[c.mf.mfLink]
+	if l == nil && c.mf.replica != nil {
+		l = c.links[c.mf.replica.Link]
+	}
 	c.sendPing(l, wire.TypePing)
 }
 

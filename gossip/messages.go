@@ -31,7 +31,7 @@ func (c *Cluster) header(t wire.Type) wire.Header {
 	if !c.stateOK {
 		h.State = wire.StateFail
 	}
-	if me.IsMaster() && c.mf.end != 0 {
+	if me.IsMaster() && c.mf.end != 0 && !c.mf.draining {
 		h.MFlags[0] |= wire.MFlagPaused
 	}
 	return h

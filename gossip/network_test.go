@@ -102,6 +102,11 @@ func (nw *network) apply(n *simNode) {
 	if nw.onReady != nil {
 		nw.onReady(n, rd)
 	}
+	if rd.DrainWrites {
+		// The simulated nodes write nothing: their stream ends where it is.
+		n.c.WritesDrained(nw.now, n.c.replOffset)
+		defer nw.apply(n)
+	}
 	for _, id := range rd.Closes {
 		nw.closeEnd(n, id)
 	}

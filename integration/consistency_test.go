@@ -187,3 +187,11 @@ func TestRedisServerNoAcknowledgedWriteLostOnKill(t *testing.T) {
 func TestRedisServerNoWriteLostOnManualFailover(t *testing.T) {
 	consistencyUnderFailover(t, sixOf(redisServer), true, manualFailover)
 }
+
+func TestRcnodeNoAcknowledgedWriteLostOnKill(t *testing.T) {
+	consistencyUnderFailover(t, sixOf(rcnode), false, killFirstMaster)
+}
+
+func TestRcnodeNoWriteLostOnManualFailover(t *testing.T) {
+	consistencyUnderFailover(t, sixOf(rcnode), true, manualFailover)
+}

@@ -44,20 +44,28 @@ func TestRcnodeFailover(t *testing.T) {
 // poll interval, to a key of its slots on its replica until a write is accepted there. It
 // returns how long that took, the replica (now master) and the killed node.
 func killMasterUntilWritable(c *cluster, v clusterView) (time.Duration, *node, *node) {
+	return killUntilWritable(c, v, func(master, replica *node) bool { return true })
+}
+
+// killUntilWritable is killMasterUntilWritable for the first master/replica pair (by master
+// id) that pick accepts.
+func killUntilWritable(c *cluster, v clusterView, pick func(master, replica *node) bool) (time.Duration, *node, *node) {
 	c.t.Helper()
 	var masterID, replicaID string
 	for id, nv := range v {
-		if nv.Role == "slave" && (replicaID == "" || nv.MasterID < v[replicaID].MasterID) {
+		if nv.Role == "slave" && (replicaID == "" || nv.MasterID < v[replicaID].MasterID) &&
+			pick(c.nodeAt(v[nv.MasterID].Addr), c.nodeAt(nv.Addr)) {
 			masterID, replicaID = nv.MasterID, id
 		}
+	}
+	if replicaID == "" {
+		c.t.Fatalf("no master/replica pair of the wanted kinds in\n%s", v)
 	}
 	master, replica := c.nodeAt(v[masterID].Addr), c.nodeAt(v[replicaID].Addr)
 	key := keyInSlots(c.t, v[masterID].Slots)
 	// A replica that never synced has no data younger than the validity factor allows and
 	// may not fail over; redis-server's first sync waits out repl-diskless-sync-delay.
-	if replica.kind == redisServer {
-		waitLinkUp(c.t, replica)
-	}
+	waitLinkUp(c.t, replica)
 
 	master.kill()
 	killed := time.Now()
@@ -112,4 +120,30 @@ func TestRedisServerFailover(t *testing.T) {
 	took, promoted, old := killMasterUntilWritable(c, v)
 	t.Logf("redis-server: SIGKILL of master %s to a write accepted by %s: %v (node timeout %d ms)",
 		old, promoted, took.Round(time.Millisecond), nodeTimeoutMillis)
+}
+
+// TestMixedFailover: in a cluster of redis-server and rcnode nodes, a redis-server replica
+// of a dead rcnode master is elected by the masters of both kinds, and an rcnode replica of
+// a dead redis-server master too: the votes and messages interoperate.
+func TestMixedFailover(t *testing.T) {
+	for _, tc := range []struct{ master, replica serverKind }{{rcnode, redisServer}, {redisServer, rcnode}} {
+		t.Run(fmt.Sprintf("%s-master-%s-replica", tc.master, tc.replica), func(t *testing.T) {
+			// redis-cli makes the first three masters; alternating kinds from the master's
+			// kind gives pairs of the wanted kinds.
+			o := tc.replica
+			kinds := []serverKind{tc.master, o, tc.master, o, tc.master, o}
+			c, v := createReady(t, kinds)
+			took, promoted, old := killUntilWritable(c, v, func(m, r *node) bool {
+				return m.kind == tc.master && r.kind == tc.replica
+			})
+			t.Logf("%s master killed; %s promoted and took writes after %v", old, promoted, took.Round(time.Millisecond))
+			old.restart()
+			c.waitReady(time.Now())
+			after := c.waitAgreement()
+			if nv := after[old.myID()]; nv.Role != "slave" || nv.MasterID != promoted.myID() {
+				t.Fatalf("the restarted %s is not a replica of %s:\n%s", old, promoted, after)
+			}
+			c.check(promoted)
+		})
+	}
 }

@@ -52,6 +52,7 @@ func (s *Server) startCluster() error {
 		OnRouting:  s.onRouting,
 		// Called just before OnRouting of the same change.
 		OnDropSlotKeys: func(lost []int) { s.lostSlots = append(s.lostSlots, lost...) },
+		OnDrainWrites:  func() { go s.reportDrainedWrites() },
 	})
 	if err != nil {
 		// The bus's errors are worded as Redis logs them before exit(1).

@@ -135,7 +135,11 @@ func cmdWait(c *Client, args [][]byte) {
 	}
 	// Replies to earlier pipelined commands are not held back by the wait.
 	c.flush()
-	r.requestAcks()
+	// Not while a manual failover holds writes: the GETACK would move the offset the
+	// replica must reach (Redis does not send it while clients are paused either).
+	if !c.srv.writesHeld() {
+		r.requestAcks()
+	}
 	for {
 		woken := r.acks.wait()
 		if acked = r.countAcks(offset); int64(acked) >= want {

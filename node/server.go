@@ -75,8 +75,9 @@ type Server struct {
 	unixSecs   atomic.Int64 // a coarse clock updated by cron, as Redis caches server.unixtime
 	nextID     atomic.Int64
 
-	stats serverStats
-	repl  *replication
+	stats   serverStats
+	repl    *replication
+	persist persistence
 	// replWake makes the replication cron run at once (a new master to connect to).
 	replWake chan struct{}
 
@@ -120,6 +121,8 @@ func New(opts Options, settings *Settings, cfg Configurator) (*Server, error) {
 	}
 	s.runID = hex.EncodeToString(id[:])
 	s.lastSave.Store(time.Now().Unix())
+	s.persist.lastOK.Store(true)
+	s.persist.lastSecs.Store(-1)
 	s.unixSecs.Store(time.Now().Unix())
 	log, lvl, err := newLogger(opts.LogFile, opts.LogLevel, &s.role)
 	if err != nil {
@@ -207,6 +210,12 @@ func (s *Server) Start() error {
 		}
 	}
 	s.log.Infof("Server initialized")
+	replica := s.repl.isReplica.Load() || (s.opts.ReplicaOfHost != "" && !s.opts.ClusterEnabled)
+	if err := s.loadDataFromDisk(replica); err != nil {
+		s.stopCluster()
+		s.closeListeners()
+		return err
+	}
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
@@ -262,15 +271,24 @@ func (s *Server) cron() {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	var cur keyspace.ExpireCursor
+	var lastSecond time.Time
 	for {
 		select {
 		case <-s.shutdownCh:
 			return
 		case now := <-t.C:
 			s.unixSecs.Store(now.Unix())
+			if now.Sub(lastSecond) >= time.Second {
+				lastSecond = now
+				s.saveSchedule(now)
+			}
+			// A manual failover's pause ends by its deadline as well as by a new routing.
+			s.updateExpiryMode()
 			// Like Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP loops: keep going while a pass
-			// finds many expired keys, bounded so a cron tick stays short.
-			for i := 0; i < 16; i++ {
+			// finds many expired keys, bounded so a cron tick stays short. Expiry writes
+			// (DELs to replicas), so it waits while a manual failover holds writes, as
+			// Redis's write pause holds it too.
+			for i := 0; i < 16 && !s.writesHeld(); i++ {
 				if s.ks.ActiveExpire(&cur, 200) < 200 {
 					break
 				}
@@ -296,6 +314,16 @@ func (s *Server) closeListeners() {
 	for _, ln := range s.listeners {
 		ln.Close()
 	}
+}
+
+// ShutdownOnSignal is SIGTERM and SIGINT: save dump.rdb when save points are configured,
+// then Shutdown. When the save fails the node keeps running and the error is returned.
+func (s *Server) ShutdownOnSignal() error {
+	if err := s.shutdownSave(false, false, false); err != nil {
+		return err
+	}
+	s.Shutdown()
+	return nil
 }
 
 // Shutdown stops accepting, disconnects every client and waits for the background loops.

@@ -34,6 +34,11 @@ type Options struct {
 	// OnPublish, if set, is called on the loop goroutine with each PUBLISH or SPUBLISH that
 	// arrived from another node; it must not block (deliver to subscribers' queues).
 	OnPublish func(p gossip.Published)
+	// OnDrainWrites, if set, is called on the loop goroutine, after the routing snapshot
+	// that pauses writes is published, when a manual failover needs the offset at which
+	// this master's writes stopped (gossip.Ready.DrainWrites). It must not block: wait for
+	// in-flight writes elsewhere, then report with Do(c.WritesDrained(...)).
+	OnDrainWrites func()
 }
 
 // Bus drives one node's *gossip.Cluster.

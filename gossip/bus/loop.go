@@ -100,6 +100,9 @@ func (b *Bus) apply(rd gossip.Ready) {
 			b.opts.OnRouting(r)
 		}
 	}
+	if rd.DrainWrites && b.opts.OnDrainWrites != nil {
+		b.opts.OnDrainWrites()
+	}
 }
 
 // post hands ev to the loop; false when the bus is closing (ev.drop has then been called).
