@@ -118,17 +118,39 @@ func cmdDebug(c *Client, args [][]byte) {
 	}
 }
 
+// cmdShutdown is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: it saves dump.rdb first when
+// save points are configured (or SAVE is given), and stays up, replying an error, when that
+// save fails without FORCE.
 func cmdShutdown(c *Client, args [][]byte) {
+	var save, nosave, force, abort, other bool
 	for _, a := range args[1:] {
 		switch lowerASCII(a) {
-		case "nosave", "save", "now", "force":
+		case "nosave":
+			nosave = true
+		case "save":
+			save = true
+		case "now":
+			other = true
+		case "force":
+			force = true
 		case "abort":
-			c.w.Error("ERR No shutdown in progress.")
-			return
+			abort = true
 		default:
 			c.w.Error(clientproto.ErrSyntax)
 			return
 		}
+	}
+	if (abort && (save || nosave || force || other)) || (save && nosave) {
+		c.w.Error(clientproto.ErrSyntax)
+		return
+	}
+	if abort {
+		c.w.Error("ERR No shutdown in progress.")
+		return
+	}
+	if err := c.srv.shutdownSave(save, nosave, force); err != nil {
+		c.w.Error("ERR Errors trying to SHUTDOWN. Check logs.")
+		return
 	}
 	// redis-server sends no reply: the connection simply closes.
 	c.closeAfter = true

@@ -79,6 +79,7 @@ func (s *ConfigStore) settings() *Settings {
 	st.RdbChecksum = configString(c, "rdbchecksum") == "yes"
 	st.ListMaxListpackSize = c.ListMaxListpackSize
 	st.Dbfilename = c.Dbfilename
+	st.Dir = c.Dir
 	st.SavePoints = st.SavePoints[:0]
 	for _, p := range c.Save {
 		st.SavePoints = append(st.SavePoints, SavePoint{Seconds: p.Seconds, Changes: int64(p.Changes)})

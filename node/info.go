@@ -204,25 +204,6 @@ func totalSystemMemory() int64 {
 	return int64(si.Totalram) * int64(si.Unit)
 }
 
-func infoPersistence(s *Server, b *strings.Builder) {
-	field(b, "loading", 0)
-	field(b, "async_loading", 0)
-	field(b, "rdb_changes_since_last_save", s.ks.Dirty())
-	field(b, "rdb_bgsave_in_progress", 0)
-	field(b, "rdb_last_save_time", s.lastSave.Load())
-	field(b, "rdb_last_bgsave_status", "ok")
-	field(b, "rdb_last_bgsave_time_sec", -1)
-	field(b, "rdb_current_bgsave_time_sec", -1)
-	field(b, "rdb_saves", 0)
-	field(b, "aof_enabled", 0)
-	field(b, "aof_rewrite_in_progress", 0)
-	field(b, "aof_rewrite_scheduled", 0)
-	field(b, "aof_last_rewrite_time_sec", -1)
-	field(b, "aof_current_rewrite_time_sec", -1)
-	field(b, "aof_last_bgrewrite_status", "ok")
-	field(b, "aof_last_write_status", "ok")
-}
-
 func infoStats(s *Server, b *strings.Builder) {
 	ks := s.ks.Stats()
 	field(b, "total_connections_received", s.stats.connectionsReceived.Load())

@@ -13,10 +13,8 @@ import (
 	"time"
 
 	"github.com/rcnode/rcnode/clientproto"
-	"github.com/rcnode/rcnode/node/keyspace"
 	"github.com/rcnode/rcnode/node/rdb"
 	"github.com/rcnode/rcnode/node/repl"
-	"github.com/rcnode/rcnode/slots"
 )
 
 // Master link states; ROLE names them.
@@ -371,40 +369,22 @@ func (l *masterLink) fullSync(br *bufio.Reader, id string, offset int64) error {
 	st.Deactivate()
 	st.Unlock()
 
-	fresh := keyspace.New(len(s.ks.DBs))
-	fresh.NoExpiry.Store(true)
 	start := time.Now()
-	info, err := rdb.Decode(br, rdb.DecodeOptions{Limits: s.rdbLimits(), Databases: len(s.ks.DBs)}, func(e *rdb.Entry) error {
-		db := fresh.DBs[e.DB]
-		slot := slots.KeySlot(e.Key)
-		db.SetAt(slot, e.Key, e.Value)
-		if e.ExpireMs >= 0 {
-			db.SetExpireAt(slot, e.Key, e.ExpireMs)
-		}
-		return nil
-	})
-	if err == nil {
-		err = pl.Finish(br, info.Bytes)
-	}
+	// The payload's end is checked before the data is swapped in.
+	res, err := s.loadRDB(br, false, func(info rdb.Info) error { return pl.Finish(br, info.Bytes) })
 	if err != nil {
 		return errors.New("Failed trying to load the MASTER synchronization DB from socket: " + err.Error())
 	}
-	s.log.Infof("MASTER <-> REPLICA sync: Loading DB in memory (%d keys in %s)", info.Keys, time.Since(start).Round(time.Millisecond))
+	s.log.Infof("MASTER <-> REPLICA sync: Loading DB in memory (%d keys in %s)", res.loaded, time.Since(start).Round(time.Millisecond))
 	streamDB := 0
-	if ri, ok := info.Repl(); ok {
+	if ri, ok := res.info.Repl(); ok {
 		streamDB = ri.StreamDB
-	}
-
-	s.ks.LockAll()
-	for i, db := range s.ks.DBs {
-		db.SwapContents(fresh.DBs[i])
 	}
 	st.Lock()
 	st.Reset(offset)
 	st.Activate()
 	r.ids = repl.IDs{ID: id, ID2: repl.NoID, SecondOffset: -1}
 	st.Unlock()
-	s.ks.UnlockAll()
 	s.ks.ResetDirty(s.ks.Dirty())
 
 	l.reploff.Store(offset)
@@ -415,12 +395,6 @@ func (l *masterLink) fullSync(br *bufio.Reader, id string, offset int64) error {
 	r.mu.Unlock()
 	s.log.Infof("MASTER <-> REPLICA sync: Finished with success")
 	return nil
-}
-
-// rdbLimits are the encoding thresholds loaded values get.
-func (s *Server) rdbLimits() rdb.Limits {
-	c := &Client{srv: s}
-	return rdb.Limits{Hash: c.hashLimits(), ZSet: c.zsetLimits(), Set: c.setLimits()}
 }
 
 // streamTee keeps a copy of what the stream reader consumes, so each applied command's exact

@@ -171,11 +171,7 @@ func (r *replication) disconnectReplicas() {
 // here) or while a manual failover holds writes (no DEL may move the offset the replica is
 // catching up to), as Redis does.
 func (s *Server) updateExpiryMode() {
-	paused := false
-	if r := s.routing.Load(); r != nil {
-		paused = r.WritesPausedUntil != 0
-	}
-	s.ks.NoExpiry.Store(s.repl.isReplica.Load() || paused)
+	s.ks.NoExpiry.Store(s.repl.isReplica.Load() || s.writesHeld())
 }
 
 // followRouting makes replication follow the cluster's view of our master; it runs on the

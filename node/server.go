@@ -84,6 +84,7 @@ type Server struct {
 	lastSave   atomic.Int64 // unix seconds
 	shutdownCh chan struct{}
 	closeOnce  sync.Once
+	stopped    chan struct{} // closed once Shutdown has finished
 	wg         sync.WaitGroup
 }
 
@@ -107,6 +108,7 @@ func New(opts Options, settings *Settings, cfg Configurator) (*Server, error) {
 		clients:    make(map[int64]*Client),
 		startTime:  time.Now(),
 		shutdownCh: make(chan struct{}),
+		stopped:    make(chan struct{}),
 		config:     cfg,
 	}
 	dispatchOnce.Do(buildDispatch)
@@ -343,11 +345,19 @@ func (s *Server) Shutdown() {
 		}
 		s.log.Warnf("rcnode is now ready to exit, bye bye...")
 		s.log.Sync()
+		close(s.stopped)
 	})
 }
 
 // Done is closed when the server shuts down.
 func (s *Server) Done() <-chan struct{} { return s.shutdownCh }
 
-// Wait blocks until the accept and cron loops have ended.
-func (s *Server) Wait() { s.wg.Wait() }
+// Wait blocks until the accept and cron loops have ended, and a shutdown under way is done.
+func (s *Server) Wait() {
+	s.wg.Wait()
+	select {
+	case <-s.shutdownCh:
+		<-s.stopped // a Shutdown running in another goroutine (SHUTDOWN) finishes first
+	default:
+	}
+}

@@ -48,6 +48,9 @@ type Settings struct {
 	ListMaxListpackSize int
 	Dbfilename          string
 	SavePoints          []SavePoint
+	// Dir is the working directory dump.rdb lives in; "" turns persistence off (servers
+	// built in process by tests and tools).
+	Dir string
 }
 
 // SavePoint is one "save <seconds> <changes>" schedule.
@@ -89,7 +92,6 @@ func DefaultSettings() *Settings {
 		RdbChecksum:             true,
 		ListMaxListpackSize:     -2,
 		Dbfilename:              "dump.rdb",
-		SavePoints:              []SavePoint{{3600, 1}, {300, 100}, {60, 10000}},
 	}
 }
 

@@ -27,6 +27,7 @@ type snapshot struct {
 	offset int64  // master_repl_offset the image matches
 	replID string // the history that offset belongs to ("" without a backlog)
 	keys   int64
+	dirty  int64 // changes counted when it was taken (rdb_changes_since_last_save)
 	taken  time.Time
 	pause  time.Duration // how long the locks were held
 
@@ -111,6 +112,7 @@ func (s *Server) takeSnapshot(forSync, noData bool) (*snapshot, error) {
 		sn.replID = r.ids.ID
 	}
 	sn.offset = b.End
+	sn.dirty = s.ks.DirtyLocked()
 	if forSync {
 		sn.pin, _ = st.NewReader(b.End)
 		st.ForceSelectLocked()

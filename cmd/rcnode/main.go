@@ -52,18 +52,24 @@ func run(args []string) int {
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
-	select {
-	case s := <-sig:
-		if s == syscall.SIGINT {
-			log.Warnf("Received SIGINT scheduling shutdown...")
-		} else {
-			log.Warnf("Received SIGTERM scheduling shutdown...")
+	for {
+		select {
+		case s := <-sig:
+			name := "SIGTERM"
+			if s == syscall.SIGINT {
+				name = "SIGINT"
+			}
+			log.Warnf("Received %s scheduling shutdown...", name)
+			if err := srv.ShutdownOnSignal(); err != nil {
+				// The final save failed: keep serving, as redis-server does.
+				log.Warnf("%s received but errors trying to shut down the server, check the logs for more information", name)
+				continue
+			}
+		case <-srv.Done():
 		}
-		srv.Shutdown()
-	case <-srv.Done():
+		srv.Wait()
+		return 0
 	}
-	srv.Wait()
-	return 0
 }
 
 // threadsFor picks how many cores run Go code. redis-server runs commands on one thread and

@@ -118,6 +118,15 @@ func (ks *Keyspace) Dirty() int64 {
 	return n
 }
 
+// DirtyLocked is Dirty for a caller that holds every lock (a snapshot).
+func (ks *Keyspace) DirtyLocked() int64 {
+	n := ks.dirty.Load()
+	for i := range ks.locks {
+		n += ks.locks[i].dirty
+	}
+	return n
+}
+
 // ResetDirty subtracts n (the dirty count a snapshot captured) from the counter.
 func (ks *Keyspace) ResetDirty(n int64) { ks.dirty.Add(-n) }
 
