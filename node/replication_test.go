@@ -420,3 +420,89 @@ func readFile(t testing.TB, path string) string {
 	}
 	return string(b)
 }
+
+// fakeReplica does a full sync by hand and then reads nothing more.
+func fakeReplica(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	nc.Write(testutil.EncodeCommand("REPLCONF", "capa", "psync2"))
+	nc.Write(testutil.EncodeCommand("PSYNC", "?", "-1"))
+	// +OK, then +FULLRESYNC, then $<len> and the RDB: read until the RDB's end.
+	buf := make([]byte, 1<<16)
+	var got []byte
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(string(got), "REDIS0010") || !endsRDB(got) {
+		nc.SetReadDeadline(deadline)
+		n, err := nc.Read(buf)
+		if err != nil {
+			t.Fatalf("fake replica: %v after %q", err, got)
+		}
+		got = append(got, buf[:n]...)
+	}
+	nc.SetReadDeadline(time.Time{})
+	nc.Write(testutil.EncodeCommand("REPLCONF", "ACK", "0"))
+	return nc
+}
+
+// endsRDB reports whether b holds a whole "$<len>\r\n<RDB>" payload.
+func endsRDB(b []byte) bool {
+	i := strings.Index(string(b), "$")
+	j := strings.Index(string(b[max(i, 0):]), "\r\n")
+	if i < 0 || j < 0 {
+		return false
+	}
+	n, err := strconv.Atoi(string(b[i+1 : i+j]))
+	return err == nil && len(b) >= i+j+2+n
+}
+
+// A replica that stops reading is disconnected once its unsent stream passes the hard
+// output-buffer limit, instead of holding the master's memory without bound.
+func TestReplicaOverOutputLimitIsDisconnected(t *testing.T) {
+	master := startNode(t, func(st *Settings) {
+		st.ReplicaOutputHardLimit = 1 << 20
+		st.ReplDisklessSync = false
+	})
+	fakeReplica(t, addrOf(master))
+	mc := testutil.NewClient(t, addrOf(master))
+	val := strings.Repeat("x", 10_000)
+	deadline := time.Now().Add(20 * time.Second)
+	for infoField(master, "replication", "connected_slaves") != "0" {
+		for i := 0; i < 100; i++ {
+			mc.Send("SET", "k"+strconv.Itoa(i), val)
+		}
+		for i := 0; i < 100; i++ {
+			mc.Receive()
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a replica that reads nothing is still connected")
+		}
+	}
+	if log := readLog(t, master); !strings.Contains(log, "for overcoming of output buffer limits") {
+		t.Fatalf("no output-limit line in the log:\n%s", log)
+	}
+}
+
+// A master without replicas frees its backlog after repl-backlog-ttl, under a new ID.
+func TestBacklogFreedWithoutReplicas(t *testing.T) {
+	master := startNode(t, func(st *Settings) { st.ReplBacklogTTL = 1 })
+	replica := startNode(t, nil)
+	rc := testutil.NewClient(t, addrOf(replica))
+	mustDo(t, rc, "REPLICAOF", "127.0.0.1", portOf(master))
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	id := infoField(master, "replication", "master_replid")
+	mustDo(t, rc, "REPLICAOF", "NO", "ONE")
+	deadline := time.Now().Add(10 * time.Second)
+	for infoField(master, "replication", "repl_backlog_active") != "0" {
+		if time.Now().After(deadline) {
+			t.Fatal("backlog still active without replicas")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if infoField(master, "replication", "master_replid") == id {
+		t.Fatal("replication ID kept when the backlog was freed")
+	}
+}

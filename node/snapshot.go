@@ -190,7 +190,7 @@ func (s *Server) syncSnapshot() (*snapshot, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	window := time.Duration(s.Settings().ReplDisklessSyncDelay) * time.Second
-	if cur := ss.cur; cur != nil && cur.pin != nil && time.Since(cur.taken) <= window {
+	if cur := ss.cur; cur != nil && cur.pin != nil && !cur.pin.Lost() && time.Since(cur.taken) <= window {
 		cur.users++
 		s.log.Infof("Sharing the snapshot taken %s ago at offset %d", time.Since(cur.taken).Round(time.Millisecond), cur.offset)
 		return cur, nil

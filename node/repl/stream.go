@@ -83,8 +83,8 @@ func (s *Stream) Activate() {
 	s.active.Store(true)
 }
 
-// Deactivate frees the backlog (Lock held): the offset is kept, the bytes are dropped. No
-// reader may remain.
+// Deactivate frees the backlog (Lock held): the offset is kept, the bytes are dropped, and
+// readers left lose their place.
 func (s *Stream) Deactivate() {
 	s.active.Store(false)
 	s.dropBlocks()
@@ -92,7 +92,7 @@ func (s *Stream) Deactivate() {
 }
 
 // Reset drops every byte and restarts the stream at offset (Lock held), as a replica does
-// when a full sync gives it a new history. No reader may remain.
+// when a full sync gives it a new history. Readers left lose their place.
 func (s *Stream) Reset(offset int64) {
 	s.dropBlocks()
 	s.start, s.end, s.woke = offset, offset, offset
@@ -105,6 +105,14 @@ func (s *Stream) dropBlocks() {
 		s.recycle(b)
 	}
 	s.blocks = s.blocks[:0]
+	for _, r := range s.readers {
+		r.lost.Store(true)
+		select {
+		case r.C <- struct{}{}: // wake it to find out
+		default:
+		}
+	}
+	s.readers = s.readers[:0]
 }
 
 // SetSize changes the backlog size (repl-backlog-size), trimming at once if it shrank.
@@ -272,8 +280,9 @@ func (s *Stream) trim() {
 // Reader is one replica's place in the stream. It pins the bytes it has not consumed: the
 // stream keeps them however far behind it falls, so the caller bounds its lag.
 type Reader struct {
-	s   *Stream
-	pos atomic.Int64
+	s    *Stream
+	pos  atomic.Int64
+	lost atomic.Bool // the stream was reset or freed under it
 	// C receives a signal when bytes are appended after the reader's position.
 	C chan struct{}
 }
@@ -293,6 +302,9 @@ func (s *Stream) NewReader(pos int64) (*Reader, bool) {
 	}
 	return r, true
 }
+
+// Lost reports whether the stream was reset or freed under the reader.
+func (r *Reader) Lost() bool { return r.lost.Load() }
 
 // Close forgets the reader, letting the stream trim what it pinned.
 func (r *Reader) Close() {
@@ -324,7 +336,7 @@ func (r *Reader) Peek(bufs [][]byte, limit int64) (_ [][]byte, n int64, ok bool)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pos := r.pos.Load()
-	if pos < s.start || pos > s.end {
+	if r.lost.Load() || pos < s.start || pos > s.end {
 		return bufs, 0, false
 	}
 	for _, b := range s.blocks {

@@ -187,3 +187,21 @@ func TestCanContinue(t *testing.T) {
 		t.Fatalf("after Shift: %+v", ids)
 	}
 }
+
+func TestResetLosesReaders(t *testing.T) {
+	s := NewStream(1 << 20)
+	s.Lock()
+	s.Activate()
+	r, _ := s.NewReader(0)
+	s.Unlock()
+	appendCmd(s, 0, "set", "k", "v")
+	s.Lock()
+	s.Reset(10) // another history whose offsets overlap the reader's
+	s.Activate()
+	s.Unlock()
+	appendCmd(s, 0, "set", "k", "v")
+	if _, _, ok := r.Peek(nil, 100); ok || !r.Lost() {
+		t.Fatal("a reader survived a reset of the stream")
+	}
+	r.Close()
+}
