@@ -10,8 +10,10 @@ import (
 )
 
 // fuzzSkip are commands that sleep, stop the server, end the connection or change the
-// process (CONFIG SET dir chdirs).
-var fuzzSkip = map[string]bool{"debug": true, "shutdown": true, "client|kill": true, "quit": true, "config|set": true}
+// process (CONFIG SET dir chdirs), and those that wait for replicas or turn the connection
+// into a replication stream.
+var fuzzSkip = map[string]bool{"debug": true, "shutdown": true, "client|kill": true, "quit": true, "config|set": true,
+	"sync": true, "psync": true, "wait": true}
 
 func fuzzCommandNames() []string {
 	var names []string
