@@ -78,7 +78,7 @@ func infoReplicaLink(s *Server, b *strings.Builder, host string, port int, l *ma
 	field(b, "slave_repl_offset", off)
 	if state == linkSync && l != nil {
 		total := l.syncTotal.Load()
-		read := l.netRead.Load() - l.syncBase
+		read := l.netRead.Load() - l.syncBase.Load()
 		perc := 0.0
 		if total > 0 {
 			perc = float64(read) / float64(total) * 100

@@ -50,7 +50,7 @@ type masterLink struct {
 	client   atomic.Pointer[Client]
 	masterDB int          // the database the stream had selected when the snapshot was taken
 	netRead  atomic.Int64 // bytes read from the master
-	syncBase int64        // netRead when the snapshot's payload started
+	syncBase atomic.Int64 // netRead when the snapshot's payload started
 	multi    *queuedMulti // a MULTI from the master not yet ended by EXEC
 	errLog   time.Time    // last "sending an error to its master" log line
 }
@@ -357,7 +357,7 @@ func (l *masterLink) fullSync(br *bufio.Reader, id string, offset int64) error {
 		s.log.Infof("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to parser")
 	}
 	l.syncTotal.Store(max(pl.Len, 0))
-	l.syncBase = l.netRead.Load() - int64(br.Buffered())
+	l.syncBase.Store(l.netRead.Load() - int64(br.Buffered()))
 	// Our history ends here: our replicas must sync again, and our backlog is void
 	// (replicationAttachToNewMaster).
 	r.disconnectReplicas()

@@ -177,6 +177,9 @@ func waitCaughtUp(t testing.TB, master, replica *Server, limit time.Duration) {
 		if replica.repl.linkUp() && replica.repl.stream.End() == master.repl.stream.End() && master.repl.stream.Active() {
 			return
 		}
+		// INFO and ROLE read the link's state while it syncs (for the race detector).
+		replica.info(map[string]bool{"replication": true}, false)
+		master.info(map[string]bool{"replication": true}, false)
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("replica not caught up after %s: link up %v, offsets master %d replica %d\n%s", limit,
