@@ -99,6 +99,23 @@ func runChaos(t *testing.T, seed int64) int {
 				t.Fatalf("seed %d step %d: %s\n%s", seed, step, v, nw.dump())
 			}
 		}
+		// No election is won without a majority of the masters granting their vote for
+		// that epoch to that node (counted on the voters' side).
+		for _, n := range nw.nodes {
+			for _, w := range n.c.wins {
+				granted := 0
+				for _, voter := range nw.nodes {
+					for _, v := range voter.c.votes {
+						if v.epoch == w.epoch && v.to == n.c.myself.Name {
+							granted++
+						}
+					}
+				}
+				if granted < w.quorum {
+					t.Fatalf("seed %d: node %d won epoch %d with %d votes granted, quorum %d", seed, n.idx, w.epoch, granted, w.quorum)
+				}
+			}
+		}
 		// The cached routing snapshot must be what a fresh build gives.
 		for _, n := range nw.nodes {
 			if n.alive && !reflect.DeepEqual(n.c.Routing(), n.c.buildRouting()) {

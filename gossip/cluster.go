@@ -70,11 +70,13 @@ type Cluster struct {
 
 	elect              election
 	mf                 manualFailover
-	failoverDue        bool     // run the election logic before the next Ready (CLUSTER_TODO_HANDLE_FAILOVER)
-	pausedUntil        int64    // ms until which writes are paused for a manual failover; 0 = not paused
-	lastSpread         int64    // ms of the last spreadSuspicion
-	routing            *Routing // the current snapshot, nil when it must be rebuilt
-	routeBuild         uint64   // counts Routing builds
+	failoverDue        bool          // run the election logic before the next Ready (CLUSTER_TODO_HANDLE_FAILOVER)
+	pausedUntil        int64         // ms until which writes are paused for a manual failover; 0 = not paused
+	lastSpread         int64         // ms of the last spreadSuspicion
+	wins               []electionWin // elections won, in order
+	votes              []vote        // votes granted, in order
+	routing            *Routing      // the current snapshot, nil when it must be rebuilt
+	routeBuild         uint64        // counts Routing builds
 	cantFailoverReason string
 	cantFailoverLogged int64
 

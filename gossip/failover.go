@@ -23,6 +23,18 @@ type election struct {
 	authEpoch uint64 // the epoch we asked votes for
 }
 
+// electionWin and vote record the elections this node won and the votes it granted, so a
+// simulation can check every win against the votes the masters really gave.
+type electionWin struct {
+	votes, quorum int
+	epoch         uint64
+}
+
+type vote struct {
+	epoch uint64
+	to    wire.Name
+}
+
 // manualFailover is CLUSTER FAILOVER's state, on the replica and on its master.
 type manualFailover struct {
 	end          int64 // deadline; 0 = no manual failover in progress
@@ -162,6 +174,7 @@ func (c *Cluster) handleReplicaFailover() {
 		return
 	}
 	if c.elect.authCount >= quorum {
+		c.wins = append(c.wins, electionWin{votes: c.elect.authCount, quorum: quorum, epoch: c.elect.authEpoch})
 		c.logf(LevelWarning, "Failover election won: I'm the new master.")
 		if me.ConfigEpoch < c.elect.authEpoch {
 			me.ConfigEpoch = c.elect.authEpoch
@@ -256,6 +269,7 @@ func (c *Cluster) processAuthRequest(n *Node, m *wire.Message) {
 		return
 	}
 	c.lastVoteEpoch = c.currentEpoch
+	c.votes = append(c.votes, vote{epoch: c.currentEpoch, to: n.Name})
 	master.VotedTime = c.now
 	c.fsyncConfig()
 	c.send(c.links[n.Link], &wire.Message{Header: c.header(wire.TypeFailoverAuthAck)})

@@ -275,6 +275,8 @@ func (nw *network) restart(i int, conf []byte) {
 	if err != nil {
 		nw.t.Fatal(err)
 	}
+	// The record of votes granted and elections won outlives the process, for the checks.
+	c.votes, c.wins = n.c.votes, n.c.wins
 	n.c, n.alive = c, true
 	nw.apply(n)
 }
