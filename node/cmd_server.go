@@ -101,11 +101,17 @@ func cmdDebug(c *Client, args [][]byte) {
 		time.Sleep(time.Duration(secs * float64(time.Second)))
 		c.srv.ks.UnlockAll()
 		c.w.OK()
+	case sub == "set-active-expire" && len(args) == 3:
+		// C's atoi: the leading number, 0 when there is none; any non-zero turns it on.
+		c.srv.noActiveExpire.Store(atoi(args[2]) == 0)
+		c.w.OK()
 	case sub == "help":
 		lines := []string{
 			"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 			"SLEEP <seconds>",
 			"    Stop the server for <seconds>. Decimals allowed.",
+			"SET-ACTIVE-EXPIRE <0|1>",
+			"    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis behavior). Setting it to 1 reenables back the default.",
 			"HELP",
 			"    Print this help.",
 		}
@@ -158,3 +164,25 @@ func cmdShutdown(c *Client, args [][]byte) {
 }
 
 func cmdLastSave(c *Client, args [][]byte) { c.w.Int(c.srv.lastSave.Load()) }
+
+// atoi reads a number the way C's atoi does: leading spaces, a sign, then digits up to the
+// first other byte; 0 when there are none.
+func atoi(b []byte) int64 {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] >= '\t' && b[i] <= '\r') {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		neg = b[i] == '-'
+		i++
+	}
+	var n int64
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		n = n*10 + int64(b[i]-'0')
+	}
+	if neg {
+		return -n
+	}
+	return n
+}

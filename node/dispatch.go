@@ -191,14 +191,19 @@ func (c *Client) lockKeys(args [][]byte, route *gossip.Routing) (slot int, ok bo
 	}
 	for _, sh := range c.shards {
 		c.srv.ks.LockShard(sh)
+		c.srv.shardOwner[sh] = c
 	}
 	c.locked = true
 	return firstSlot, true
 }
 
-// releaseKeys releases the slot locks the command holds, if any.
+// releaseKeys releases the slot locks the command holds, if any. Keys a refused command
+// found expired while it held them still reach replicas first.
 func (c *Client) releaseKeys() {
 	if c.locked {
+		if c.prop.n > 0 && !c.isMaster {
+			c.sendPropagation(nil, false)
+		}
 		c.unlockKeys()
 	}
 }
@@ -206,6 +211,7 @@ func (c *Client) releaseKeys() {
 func (c *Client) unlockKeys() {
 	c.locked = false
 	for i := len(c.shards) - 1; i >= 0; i-- {
+		c.srv.shardOwner[c.shards[i]] = nil
 		c.srv.ks.UnlockShard(c.shards[i])
 	}
 }

@@ -2,6 +2,9 @@ package node
 
 import (
 	"strconv"
+
+	"github.com/rcnode/rcnode/node/keyspace"
+	"github.com/rcnode/rcnode/slots"
 )
 
 // How writes reach the replication stream (DESIGN principle 4: one ordered stream).
@@ -20,10 +23,12 @@ import (
 // Nothing is encoded while the stream is inactive (a master that never had a replica), so
 // the hot path then costs one atomic load.
 
-// propagation is what the running command asked to propagate instead of its arguments.
+// propagation is what the running command propagates besides or instead of its
+// arguments, in order: keys it found expired (as DELs) and the commands a handler asked for.
 type propagation struct {
-	buf []byte // the commands in RESP
-	n   int    // how many
+	buf      []byte // the commands in RESP
+	n        int    // how many
+	replaced bool   // a handler replaced the command's own arguments (c.replicate)
 }
 
 // Redis's shared command names for rewritten commands, upper case as it sends them.
@@ -55,6 +60,7 @@ func (c *Client) replicate(args ...[]byte) {
 	p := &c.prop
 	p.buf = appendCommand(p.buf, args)
 	p.n++
+	p.replaced = true
 }
 
 // appendCommand appends args as a RESP multibulk.
@@ -85,7 +91,7 @@ func (c *Client) propagateCommand(args [][]byte) {
 	if !c.wrote && c.prop.n == 0 {
 		return
 	}
-	c.propagateNow(args)
+	c.sendPropagation(args, c.wrote && !c.prop.replaced)
 }
 
 // propagateNow sends the running command's propagation at once, for handlers that hold
@@ -95,19 +101,30 @@ func (c *Client) propagateNow(args [][]byte) {
 		c.proxyMasterCommand()
 		return
 	}
+	c.sendPropagation(args, !c.prop.replaced)
+}
+
+// sendPropagation appends the command's propagation to the stream: what was collected, then
+// its own arguments when own is set, in MULTI/EXEC when that makes more than one command
+// (Redis's propagatePendingCommands), so a replica applies them together.
+func (c *Client) sendPropagation(args [][]byte, own bool) {
 	st := c.srv.repl.stream
 	if st.Active() {
+		p := &c.prop
+		ops := p.n
+		if own {
+			ops++
+		}
 		st.Lock()
 		st.Select(c.db.ID)
-		p := &c.prop
-		switch {
-		case p.n == 0:
-			st.Command(args)
-		case p.n == 1:
-			st.Raw(p.buf)
-		default:
+		if ops > 1 {
 			st.Raw(cmdMULTI)
-			st.Raw(p.buf)
+		}
+		st.Raw(p.buf)
+		if own {
+			st.Command(args)
+		}
+		if ops > 1 {
 			st.Raw(cmdEXEC)
 		}
 		c.woff = st.Unlock()
@@ -118,6 +135,7 @@ func (c *Client) propagateNow(args [][]byte) {
 func (c *Client) resetPropagation() {
 	c.wrote = false
 	c.prop.n = 0
+	c.prop.replaced = false
 	if cap(c.prop.buf) > writeBufferKeep {
 		c.prop.buf = nil
 	} else {
@@ -140,6 +158,20 @@ func (s *Server) propagate(db int, args ...[]byte) int64 {
 }
 
 // propagateExpired is the keyspace's OnExpire hook: a key deleted because its time passed
-// (looked up, or found by the active expire cycle) reaches replicas as a DEL, under the
-// key's lock, before whatever the command that found it does next.
-func (s *Server) propagateExpired(db int, key []byte) { s.propagate(db, cmdDEL, key) }
+// reaches replicas as a DEL, under the key's lock. One found by a command goes out with
+// that command's own propagation, before it and in one MULTI/EXEC with it, as Redis sends
+// it; the command is found through the owner of the key's lock shard. One found by the
+// active expire cycle goes out alone.
+func (s *Server) propagateExpired(db int, key []byte) {
+	if !s.repl.stream.Active() {
+		return
+	}
+	if c := s.shardOwner[keyspace.ShardOf(slots.KeySlot(key))]; c != nil && c.db.ID == db && !c.isMaster {
+		p := &c.prop
+		var a [2][]byte
+		p.buf = appendCommand(p.buf, append(a[:0], cmdDEL, key))
+		p.n++
+		return
+	}
+	s.propagate(db, cmdDEL, key)
+}

@@ -75,6 +75,13 @@ type Server struct {
 	unixSecs   atomic.Int64 // a coarse clock updated by cron, as Redis caches server.unixtime
 	nextID     atomic.Int64
 
+	// shardOwner is the client holding each lock shard through the dispatcher, written and
+	// read only under that shard's lock: a key that expires in a command's lookup is
+	// propagated with that command.
+	shardOwner [keyspace.LockShards]*Client
+
+	noActiveExpire atomic.Bool // DEBUG SET-ACTIVE-EXPIRE 0
+
 	stats   serverStats
 	repl    *replication
 	persist persistence
@@ -290,7 +297,7 @@ func (s *Server) cron() {
 			// finds many expired keys, bounded so a cron tick stays short. Expiry writes
 			// (DELs to replicas), so it waits while a manual failover holds writes, as
 			// Redis's write pause holds it too.
-			for i := 0; i < 16 && !s.writesHeld(); i++ {
+			for i := 0; i < 16 && !s.writesHeld() && !s.noActiveExpire.Load(); i++ {
 				if s.ks.ActiveExpire(&cur, 200) < 200 {
 					break
 				}
