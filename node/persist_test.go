@@ -114,3 +114,52 @@ func TestDumpRDBInteropWithRedisServer(t *testing.T) {
 	ac := testutil.NewClient(t, addrOf(again))
 	sameNetData(t, rc, ac)
 }
+
+// A master restarted from its dump.rdb keeps its replication history as its secondary ID,
+// so its replica continues partially instead of loading everything again.
+func TestRestartedMasterContinuesItsReplica(t *testing.T) {
+	dir := t.TempDir()
+	master := startNode(t, withDir(dir))
+	fillMixed(t, master, 5000)
+	replica := startNode(t, nil)
+	rc := testutil.NewClient(t, addrOf(replica))
+	mustDo(t, rc, "REPLICAOF", "127.0.0.1", portOf(master))
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	if err := master.ShutdownOnSignal(); err != nil {
+		t.Fatal(err)
+	}
+	master.Wait()
+	again := startNode(t, withDir(dir))
+	mustDo(t, rc, "REPLICAOF", "127.0.0.1", portOf(again))
+	mustDo(t, testutil.NewClient(t, addrOf(again)), "SET", "after", "restart")
+	waitCaughtUp(t, again, replica, 20*time.Second)
+	sameData(t, again, replica)
+	if full, partial := infoField(again, "stats", "sync_full"), infoField(again, "stats", "sync_partial_ok"); full != "0" || partial != "1" {
+		t.Fatalf("restarted master: sync_full %s sync_partial_ok %s, want 0 and 1", full, partial)
+	}
+}
+
+// The save points start a background save on their own.
+func TestSavePointsSave(t *testing.T) {
+	dir := t.TempDir()
+	s := startNode(t, func(st *Settings) {
+		st.Dir = dir
+		st.SavePoints = []SavePoint{{Seconds: 1, Changes: 2}}
+	})
+	c := testutil.NewClient(t, addrOf(s))
+	mustDo(t, c, "SET", "a", "1")
+	mustDo(t, c, "SET", "b", "2")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); err == nil && infoField(s, "persistence", "rdb_bgsave_in_progress") == "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no save from the save point")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := infoField(s, "persistence", "rdb_changes_since_last_save"); got != "0" {
+		t.Fatalf("rdb_changes_since_last_save %s after the scheduled save", got)
+	}
+}
