@@ -58,6 +58,8 @@ type Client struct {
 	masterRaw  []byte                         // the master's bytes of the running command
 	allLocked  bool                           // every slot lock is held already (a MULTI from the master)
 
+	ps *pubsubConn // set once the client subscribes (pubsub.go)
+
 	// scratch space reused by every command so the hot path does not allocate
 	keyPos []int
 	shards []int
@@ -173,6 +175,9 @@ func (c *Client) recoverFromBug() {
 
 // flush writes the buffered replies; it reports false when the connection is gone.
 func (c *Client) flush() bool {
+	if c.ps != nil {
+		return c.flushPubsub()
+	}
 	if c.w.Len() == 0 {
 		return !c.killed.Load()
 	}
@@ -184,6 +189,7 @@ func (c *Client) flush() bool {
 
 func (c *Client) close() {
 	c.nc.Close()
+	c.pubsubClose()
 	c.srv.clientsMu.Lock()
 	c.srv.closedCmds += c.cmds
 	delete(c.srv.clients, c.id)

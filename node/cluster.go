@@ -53,6 +53,7 @@ func (s *Server) startCluster() error {
 		// Called just before OnRouting of the same change.
 		OnDropSlotKeys: func(lost []int) { s.lostSlots = append(s.lostSlots, lost...) },
 		OnDrainWrites:  func() { go s.reportDrainedWrites() },
+		OnPublish:      func(p gossip.Published) { s.publish(p.Channel, p.Message, p.Shard) },
 	})
 	if err != nil {
 		// The bus's errors are worded as Redis logs them before exit(1).

@@ -21,6 +21,9 @@ func init() {
 }
 
 func cmdPing(c *Client, args [][]byte) {
+	if len(args) <= 2 && c.pingSubscribed(args) {
+		return
+	}
 	switch len(args) {
 	case 1:
 		c.w.Simple("PONG")

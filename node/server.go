@@ -62,6 +62,8 @@ type Server struct {
 	lostSlots []int
 	// migration is MIGRATE's target connections and the keys it is sending.
 	migration migrationState
+	// pubsub is the subscriptions of this node's clients.
+	pubsub pubsubHub
 
 	runID     string
 	startTime time.Time
