@@ -202,18 +202,20 @@ func (c *Client) lockKeys(args [][]byte, route *gossip.Routing) (slot int, ok bo
 	return firstSlot, true
 }
 
-// releaseKeys releases the slot locks the command holds, if any. Keys a refused command
-// found expired while it held them still reach replicas first.
+// releaseKeys releases the slot locks the command holds, if any.
 func (c *Client) releaseKeys() {
 	if c.locked {
-		if c.prop.n > 0 && !c.isMaster {
-			c.sendPropagation(nil, false)
-		}
 		c.unlockKeys()
 	}
 }
 
+// unlockKeys releases the command's slot locks. Keys it found expired while it held them
+// reach replicas first (a refused command, or MIGRATE letting go of its locks during the
+// transfer): once the locks are free, another command may write those keys.
 func (c *Client) unlockKeys() {
+	if c.prop.n > 0 && !c.isMaster {
+		c.sendPropagation(nil, false)
+	}
 	c.locked = false
 	for i := len(c.shards) - 1; i >= 0; i-- {
 		c.srv.shardOwner[c.shards[i]] = nil
