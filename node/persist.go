@@ -254,6 +254,7 @@ func (s *Server) loadDataFromDisk(replica bool) error {
 		st.Unlock()
 		r.mu.Lock()
 		r.canPsync = replica
+		r.masterDB = min(max(ri.StreamDB, 0), len(s.ks.DBs)-1)
 		r.noReplicasSince = time.Now()
 		r.mu.Unlock()
 	}

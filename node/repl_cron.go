@@ -59,6 +59,7 @@ func (s *Server) startLinkIfDue(now time.Time) {
 	default:
 	}
 	l := newMasterLink(s, r.masterHost, r.masterPort)
+	l.masterDB = r.masterDB
 	r.link = l
 	r.nextLink = now.Add(time.Second)
 	go l.run()

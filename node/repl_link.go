@@ -48,7 +48,7 @@ type masterLink struct {
 	syncTotal atomic.Int64 // the snapshot's announced size (0 when diskless), for INFO
 
 	client   atomic.Pointer[Client]
-	masterDB int          // the database the stream had selected when the snapshot was taken
+	masterDB int          // the database the master's stream has selected where this link starts
 	netRead  atomic.Int64 // bytes read from the master
 	syncBase atomic.Int64 // netRead when the snapshot's payload started
 	multi    *queuedMulti // a MULTI from the master not yet ended by EXEC
@@ -133,6 +133,9 @@ func (l *masterLink) finish(wasUp bool) {
 	}
 	r := l.srv.repl
 	r.mu.Lock()
+	if c := l.client.Load(); c != nil {
+		r.masterDB = c.dbID()
+	}
 	if r.link == l {
 		r.link = nil
 		if wasUp {

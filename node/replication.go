@@ -35,8 +35,11 @@ type replication struct {
 	nextLink   time.Time   // when the cron may start the next link
 	// canPsync is Redis's cached master: our ID and offset name data we hold, so the next
 	// link asks PSYNC <id> <offset+1> instead of a full sync.
-	canPsync        bool
-	downSince       int64 // unix ms the master link went down (0: never up)
+	canPsync  bool
+	downSince int64 // unix ms the master link went down (0: never up)
+	// masterDB is the database our master's stream had selected when the last link ended: a
+	// partial resync continues in it, as Redis's cached master keeps its db.
+	masterDB        int
 	replicas        map[*replicaSession]struct{}
 	noReplicasSince time.Time
 	lastPing        time.Time

@@ -509,3 +509,28 @@ func TestBacklogFreedWithoutReplicas(t *testing.T) {
 		t.Fatal("replication ID kept when the backlog was freed")
 	}
 }
+
+// After a partial resync the master's stream goes on in the database it had selected (it
+// sends no new SELECT), so the replica must still be in it.
+func TestPartialResyncKeepsSelectedDB(t *testing.T) {
+	master := startNode(t, nil)
+	replica := startNode(t, nil)
+	rc := testutil.NewClient(t, addrOf(replica))
+	mustDo(t, rc, "REPLICAOF", "127.0.0.1", portOf(master))
+	mc := testutil.NewClient(t, addrOf(master))
+	mustDo(t, mc, "SET", "synced", "1") // db 0, so that the snapshot is in db 0
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	mustDo(t, mc, "SELECT", 3)
+	mustDo(t, mc, "SET", "before", "1")
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	mustDo(t, rc, "CLIENT", "KILL", "TYPE", "master")
+	mustDo(t, mc, "SET", "after", "1")
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	if got := infoField(master, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok %s", got)
+	}
+	mustDo(t, rc, "SELECT", 3)
+	if v := mustDo(t, rc, "GET", "after"); v != "1" {
+		t.Fatalf("the write after the partial resync is not in db 3: %v", v)
+	}
+}
