@@ -373,8 +373,14 @@ func (l *masterLink) fullSync(br *bufio.Reader, id string, offset int64) error {
 	st.Unlock()
 
 	start := time.Now()
-	// The payload's end is checked before the data is swapped in.
-	res, err := s.loadRDB(br, false, func(info rdb.Info) error { return pl.Finish(br, info.Bytes) })
+	// The payload's end is checked before the data is swapped in; a transfer cancelled
+	// meanwhile (REPLICAOF NO ONE, a new master) leaves the old data, as Redis cancels it.
+	res, err := s.loadRDB(br, false, func(info rdb.Info) error {
+		if l.stopped.Load() {
+			return errLinkStopped
+		}
+		return pl.Finish(br, info.Bytes)
+	})
 	if err != nil {
 		return errors.New("Failed trying to load the MASTER synchronization DB from socket: " + err.Error())
 	}
@@ -384,6 +390,12 @@ func (l *masterLink) fullSync(br *bufio.Reader, id string, offset int64) error {
 		streamDB = ri.StreamDB
 	}
 	st.Lock()
+	if l.stopped.Load() {
+		// Promoted while the data was swapped in: the history is ours now, under the new
+		// ID the promotion made.
+		st.Unlock()
+		return errLinkStopped
+	}
 	st.Reset(offset)
 	st.Activate()
 	r.ids = repl.IDs{ID: id, ID2: repl.NoID, SecondOffset: -1}

@@ -14,9 +14,8 @@ import (
 // follows and its link, and the replicas following this node.
 //
 // Role changes (REPLICAOF, a new routing snapshot in cluster mode) only record what is
-// wanted and close connections; they never wait, so the bus loop can make them while it
-// holds slot locks. The replication cron starts links; a link that finds it belongs to an
-// older generation stops.
+// wanted, mark the running link stopped and close connections; they never wait, so the bus
+// loop can make them while it holds slot locks. The replication cron starts links.
 type replication struct {
 	srv    *Server
 	stream *repl.Stream
@@ -30,7 +29,6 @@ type replication struct {
 	mu         sync.Mutex
 	masterHost string // "" when this node is a master
 	masterPort int
-	gen        uint64      // bumped at every change of master: older links stop
 	link       *masterLink // the running link to our master, nil when none
 	nextLink   time.Time   // when the cron may start the next link
 	// canPsync is Redis's cached master: our ID and offset name data we hold, so the next
@@ -86,9 +84,11 @@ func (r *replication) setMaster(host string, port int) bool {
 		return false
 	}
 	r.masterHost, r.masterPort = host, port
-	r.gen++
 	old := r.link
 	r.link = nil
+	if old != nil {
+		old.stopped.Store(true)
+	}
 	r.nextLink = time.Time{}
 	if wasMaster {
 		// Our own ID and offset may let the new master (a promoted replica of ours) continue
@@ -119,9 +119,12 @@ func (r *replication) unsetMaster() bool {
 		return false
 	}
 	r.masterHost, r.masterPort = "", 0
-	r.gen++
 	old := r.link
 	r.link = nil
+	if old != nil {
+		// Before the shift: a sync finishing now must see that it no longer decides our ID.
+		old.stopped.Store(true)
+	}
 	r.canPsync = false
 	r.downSince = 0
 	r.noReplicasSince = time.Now()
