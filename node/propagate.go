@@ -54,7 +54,7 @@ var (
 // replicate makes the running command propagate args instead of its own arguments. The
 // caller holds the slot locks of the keys args names (every handler does).
 func (c *Client) replicate(args ...[]byte) {
-	if !c.srv.repl.stream.Active() || c.isMaster {
+	if !c.srv.repl.stream.Active() || c.isMaster || c.srv.repl.isReplica.Load() {
 		return
 	}
 	p := &c.prop
@@ -109,7 +109,9 @@ func (c *Client) propagateNow(args [][]byte) {
 // (Redis's propagatePendingCommands), so a replica applies them together.
 func (c *Client) sendPropagation(args [][]byte, own bool) {
 	st := c.srv.repl.stream
-	if st.Active() {
+	// A replica's stream is its master's, byte for byte: writes a writable replica
+	// (replica-read-only no) takes stay local, as in Redis.
+	if st.Active() && !c.srv.repl.isReplica.Load() {
 		p := &c.prop
 		ops := p.n
 		if own {
@@ -163,7 +165,7 @@ func (s *Server) propagate(db int, args ...[]byte) int64 {
 // it; the command is found through the owner of the key's lock shard. One found by the
 // active expire cycle goes out alone.
 func (s *Server) propagateExpired(db int, key []byte) {
-	if !s.repl.stream.Active() {
+	if !s.repl.stream.Active() || s.repl.isReplica.Load() {
 		return
 	}
 	if c := s.shardOwner[keyspace.ShardOf(slots.KeySlot(key))]; c != nil && c.db.ID == db && !c.isMaster {

@@ -534,3 +534,17 @@ func TestPartialResyncKeepsSelectedDB(t *testing.T) {
 		t.Fatalf("the write after the partial resync is not in db 3: %v", v)
 	}
 }
+
+// A writable replica's own writes stay local: its stream is its master's, byte for byte.
+func TestWritableReplicaDoesNotPropagate(t *testing.T) {
+	master := startNode(t, nil)
+	replica := startNode(t, func(st *Settings) { st.ReplicaReadOnly = false })
+	rc := testutil.NewClient(t, addrOf(replica))
+	mustDo(t, rc, "REPLICAOF", "127.0.0.1", portOf(master))
+	mustDo(t, testutil.NewClient(t, addrOf(master)), "SET", "m", "1")
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	mustDo(t, rc, "SET", "local", "1")
+	if a, b := master.repl.stream.End(), replica.repl.stream.End(); a != b {
+		t.Fatalf("the replica's offset moved with its own write: master %d replica %d", a, b)
+	}
+}
