@@ -182,14 +182,55 @@ func (s *Stream) Select(db int) {
 	s.write(crlf)
 }
 
-// Command appends one command in RESP (Lock held).
+// Command appends one command in RESP (Lock held). A command that fits in the newest
+// block is encoded straight into it.
 func (s *Stream) Command(args [][]byte) {
+	if n := len(s.blocks); n > 0 {
+		t := s.blocks[n-1]
+		if size := respSize(args); cap(t.buf)-len(t.buf) >= size {
+			t.buf = appendRESP(t.buf, args) // within capacity: no allocation
+			s.end += int64(size)
+			return
+		}
+	}
 	s.header('*', len(args))
 	for _, a := range args {
 		s.header('$', len(a))
 		s.write(a)
 		s.write(crlf)
 	}
+}
+
+// respSize is the length of args encoded as a RESP multibulk.
+func respSize(args [][]byte) int {
+	n := 1 + digits(len(args)) + 2
+	for _, a := range args {
+		n += 1 + digits(len(a)) + 2 + len(a) + 2
+	}
+	return n
+}
+
+func digits(n int) int {
+	d := 1
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
+}
+
+func appendRESP(b []byte, args [][]byte) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(len(args)), 10)
+	b = append(b, '\r', '\n')
+	for _, a := range args {
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(len(a)), 10)
+		b = append(b, '\r', '\n')
+		b = append(b, a...)
+		b = append(b, '\r', '\n')
+	}
+	return b
 }
 
 // Cmd is Command with the arguments listed.
@@ -229,6 +270,7 @@ func (s *Stream) write(p []byte) {
 }
 
 func (s *Stream) newBlock() *block {
+	s.trim() // first, so that a block it frees is the one reused
 	var b *block
 	if n := len(s.free); n > 0 {
 		b = s.free[n-1]
@@ -241,7 +283,6 @@ func (s *Stream) newBlock() *block {
 		s.start = s.end
 	}
 	s.blocks = append(s.blocks, b)
-	s.trim()
 	return b
 }
 
