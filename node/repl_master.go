@@ -3,6 +3,7 @@ package node
 import (
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,13 +79,20 @@ func cmdSync(c *Client, args [][]byte) {
 	}
 	r := c.srv.repl
 	psync := argIs(args[0], "psync")
-	if psync && len(args) != 3 {
-		c.w.Error(clientproto.WrongArity(lowerASCII(args[0])))
-		return
-	}
-	if len(args) > 3 && argIs(args[3], "failover") {
-		c.w.Error("ERR PSYNC FAILOVER can't be sent to a master.")
-		return
+	if psync && len(args) > 3 && argIs(args[3], "failover") {
+		// Our master hands over to us (its FAILOVER command): we become the master, and it
+		// our replica, continuing our shared history.
+		if !r.isReplica.Load() {
+			c.w.Error("ERR PSYNC FAILOVER can't be sent to a master.")
+			return
+		}
+		c.srv.log.Warnf("Failover request received for replid %s.", args[1])
+		if !strings.EqualFold(string(args[1]), r.IDs().ID) {
+			c.w.Error("ERR PSYNC FAILOVER replid must match my replid.")
+			return
+		}
+		r.unsetMaster()
+		c.srv.log.Infof("MASTER MODE enabled (failover request from '%s')", c.infoLine(c.srv.unixTime()))
 	}
 	if r.isReplica.Load() && !r.linkUp() {
 		c.w.Error("NOMASTERLINK Can't SYNC while not connected with my master")

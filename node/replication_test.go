@@ -548,3 +548,37 @@ func TestWritableReplicaDoesNotPropagate(t *testing.T) {
 		t.Fatalf("the replica's offset moved with its own write: master %d replica %d", a, b)
 	}
 }
+
+// PSYNC ... FAILOVER from our master (its FAILOVER command) makes us the master, and the
+// old master continues as our replica without a full sync.
+func TestPsyncFailoverPromotes(t *testing.T) {
+	master := startNode(t, nil)
+	replica := startNode(t, nil)
+	mustDo(t, testutil.NewClient(t, addrOf(replica)), "REPLICAOF", "127.0.0.1", portOf(master))
+	mc := testutil.NewClient(t, addrOf(master))
+	mustDo(t, mc, "SET", "k", "v")
+	waitCaughtUp(t, master, replica, 20*time.Second)
+	id := infoField(replica, "replication", "master_replid")
+	off := master.repl.stream.End()
+	if _, err := mc.Do("PSYNC", id, off+1, "FAILOVER"); err == nil || err.Error() != "ERR PSYNC FAILOVER can't be sent to a master." {
+		t.Fatalf("PSYNC FAILOVER to a master: %v", err)
+	}
+	raw := testutil.NewClient(t, addrOf(replica))
+	if _, err := raw.Do("PSYNC", "0000000000000000000000000000000000000001", off+1, "FAILOVER"); err == nil || err.Error() != "ERR PSYNC FAILOVER replid must match my replid." {
+		t.Fatalf("PSYNC FAILOVER with another replid: %v", err)
+	}
+	mustDo(t, mc, "REPLICAOF", "127.0.0.1", portOf(replica)) // as FAILOVER's last step does
+	time.Sleep(50 * time.Millisecond)
+	conn, err := testutil.Dial(addrOf(replica))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	reply, err := conn.Do("PSYNC", id, strconv.FormatInt(off+1, 10), "FAILOVER")
+	if err != nil || !strings.HasPrefix(string(reply), "+CONTINUE") {
+		t.Fatalf("PSYNC FAILOVER with our replid: %q %v", reply, err)
+	}
+	if got := infoField(replica, "replication", "role"); got != "master" {
+		t.Fatalf("role %s after PSYNC FAILOVER", got)
+	}
+}
