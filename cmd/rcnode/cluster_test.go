@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -136,7 +137,7 @@ func TestCorruptNodesConfStopsStartup(t *testing.T) {
 // TestClusterPortTooHigh: without cluster-port the bus port is port+10000, so Redis refuses
 // a port above 55535; with cluster-port it starts.
 func TestClusterPortTooHigh(t *testing.T) {
-	n := startClusterNode(t, t.TempDir(), 60000)
+	n := startClusterNode(t, t.TempDir(), freePortAbove(t, 55535))
 	if code := n.exitCode(t); code != 1 {
 		t.Fatalf("exit code %d, want 1:\n%s", code, n.out)
 	}
@@ -151,6 +152,21 @@ func TestClusterPortTooHigh(t *testing.T) {
 		t.Errorf("CLUSTER NODES %q does not announce bus port %d", nodes, busPort)
 	}
 	n.shutdown(t, c)
+}
+
+// freePortAbove returns a loopback port above min that is free now. Ports that high are in
+// the kernel's range for outgoing connections, so a fixed one may be taken by a test's
+// client socket.
+func freePortAbove(t *testing.T, min int) int {
+	t.Helper()
+	for p := 65535; p > min; p-- {
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
+			ln.Close()
+			return p
+		}
+	}
+	t.Fatalf("no free port above %d", min)
+	return 0
 }
 
 // TestSecondNodeOnSameNodesConf: the nodes.conf lock keeps a second process off it.
