@@ -153,12 +153,12 @@ func (c *Client) collectMigrateBatch(m *migrateArgs) migrateBatch {
 			argc = '5'
 		}
 		b.cmds = append(b.cmds, '*', argc, '\r', '\n')
-		b.cmds = migrate.AppendBulk(b.cmds, restore)
-		b.cmds = migrate.AppendBulk(b.cmds, key)
-		b.cmds = migrate.AppendBulk(b.cmds, strconv.AppendInt(num[:0], ttl, 10))
-		b.cmds = migrate.AppendBulk(b.cmds, payload)
+		b.cmds = clientproto.AppendBulk(b.cmds, restore)
+		b.cmds = clientproto.AppendBulk(b.cmds, key)
+		b.cmds = clientproto.AppendBulk(b.cmds, strconv.AppendInt(num[:0], ttl, 10))
+		b.cmds = clientproto.AppendBulk(b.cmds, payload)
 		if m.replace {
-			b.cmds = migrate.AppendBulk(b.cmds, []byte("REPLACE"))
+			b.cmds = clientproto.AppendBulk(b.cmds, []byte("REPLACE"))
 		}
 		b.keys = append(b.keys, key)
 		b.values = append(b.values, v)

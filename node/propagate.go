@@ -1,6 +1,7 @@
 package node
 
 import (
+	"github.com/rcnode/rcnode/clientproto"
 	"strconv"
 
 	"github.com/rcnode/rcnode/node/keyspace"
@@ -58,24 +59,9 @@ func (c *Client) replicate(args ...[]byte) {
 		return
 	}
 	p := &c.prop
-	p.buf = appendCommand(p.buf, args)
+	p.buf = clientproto.AppendCommand(p.buf, args...)
 	p.n++
 	p.replaced = true
-}
-
-// appendCommand appends args as a RESP multibulk.
-func appendCommand(b []byte, args [][]byte) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
-	for _, a := range args {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(a)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
-	}
-	return b
 }
 
 // appendMs formats a Unix-ms time for a rewritten command, in the caller's buffer.
@@ -170,8 +156,7 @@ func (s *Server) propagateExpired(db int, key []byte) {
 	}
 	if c := s.shardOwner[keyspace.ShardOf(slots.KeySlot(key))]; c != nil && c.db.ID == db && !c.isMaster {
 		p := &c.prop
-		var a [2][]byte
-		p.buf = appendCommand(p.buf, append(a[:0], cmdDEL, key))
+		p.buf = clientproto.AppendCommand(p.buf, cmdDEL, key)
 		p.n++
 		return
 	}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"github.com/rcnode/rcnode/clientproto"
 	"strconv"
 	"strings"
 	"sync"
@@ -245,21 +246,11 @@ var (
 
 // appendPush encodes a push message: an array in RESP2, a push type in RESP3.
 func appendPush(b []byte, proto int32, parts ...[]byte) []byte {
+	typ := byte('*')
 	if proto >= 3 {
-		b = append(b, '>')
-	} else {
-		b = append(b, '*')
+		typ = '>'
 	}
-	b = strconv.AppendInt(b, int64(len(parts)), 10)
-	b = append(b, '\r', '\n')
-	for _, p := range parts {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(p)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, p...)
-		b = append(b, '\r', '\n')
-	}
-	return b
+	return clientproto.AppendBulkAggregate(b, typ, parts)
 }
 
 // pubsubClose drops a closing client's subscriptions and stops its writer.

@@ -106,7 +106,7 @@ func (l *masterLink) sendAck() {
 		return
 	}
 	var num [20]byte
-	l.write(appendCommand(nil, [][]byte{[]byte("REPLCONF"), []byte("ACK"), strconv.AppendInt(num[:0], l.reploff.Load(), 10)}))
+	l.write(clientproto.AppendCommand(nil, []byte("REPLCONF"), []byte("ACK"), strconv.AppendInt(num[:0], l.reploff.Load(), 10)))
 }
 
 // run is the link's goroutine: connect, sync, apply until the connection ends.
@@ -249,7 +249,7 @@ func (l *masterLink) command(br *bufio.Reader, args ...string) (string, error) {
 	for i, a := range args {
 		bs[i] = []byte(a)
 	}
-	if err := l.write(appendCommand(nil, bs)); err != nil {
+	if err := l.write(clientproto.AppendCommand(nil, bs...)); err != nil {
 		return "", err
 	}
 	for {

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"github.com/rcnode/rcnode/clientproto"
 	"net"
 	"strconv"
 	"time"
@@ -88,14 +89,14 @@ func (c *Cache) transferOnce(conn *Conn, req *Request, mayRetry bool) (res Resul
 	var head []byte
 	if req.Auth {
 		if req.User != nil {
-			head = appendCommand(head, []byte("AUTH"), req.User, req.Password)
+			head = clientproto.AppendCommand(head, []byte("AUTH"), req.User, req.Password)
 		} else {
-			head = appendCommand(head, []byte("AUTH"), req.Password)
+			head = clientproto.AppendCommand(head, []byte("AUTH"), req.Password)
 		}
 	}
 	selectDB := conn.LastDB != req.DB
 	if selectDB {
-		head = appendCommand(head, []byte("SELECT"), strconv.AppendInt(nil, req.DB, 10))
+		head = clientproto.AppendCommand(head, []byte("SELECT"), strconv.AppendInt(nil, req.DB, 10))
 	}
 	err := conn.Write(head, req.Timeout)
 	if err == nil {
@@ -180,24 +181,4 @@ func readReply(conn *Conn, timeout time.Duration) (string, error) {
 		err = errEmptyLine
 	}
 	return line, err
-}
-
-// appendCommand appends args as a RESP array of bulk strings.
-func appendCommand(b []byte, args ...[]byte) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
-	for _, a := range args {
-		b = AppendBulk(b, a)
-	}
-	return b
-}
-
-// AppendBulk appends a as a RESP bulk string.
-func AppendBulk(b, a []byte) []byte {
-	b = append(b, '$')
-	b = strconv.AppendInt(b, int64(len(a)), 10)
-	b = append(b, '\r', '\n')
-	b = append(b, a...)
-	return append(b, '\r', '\n')
 }

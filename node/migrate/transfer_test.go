@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"github.com/rcnode/rcnode/clientproto"
 	"net"
 	"slices"
 	"strconv"
@@ -14,7 +15,7 @@ const testTimeout = 2 * time.Second
 func restores(n int) []byte {
 	var b []byte
 	for i := 0; i < n; i++ {
-		b = appendCommand(b, []byte("RESTORE-ASKING"), []byte("k"+strconv.Itoa(i)), []byte("0"), []byte("payload"))
+		b = clientproto.AppendCommand(b, []byte("RESTORE-ASKING"), []byte("k"+strconv.Itoa(i)), []byte("0"), []byte("payload"))
 	}
 	return b
 }
@@ -179,7 +180,7 @@ func TestTransferLargePipelineInChunks(t *testing.T) {
 	defer c.Close()
 	host, port := f.hostPort()
 	big := make([]byte, 5*chunkSize+123)
-	cmds := appendCommand(nil, []byte("RESTORE-ASKING"), []byte("big"), []byte("0"), big)
+	cmds := clientproto.AppendCommand(nil, []byte("RESTORE-ASKING"), []byte("big"), []byte("0"), big)
 	res := c.Transfer(&Request{Host: host, Port: port, Timeout: testTimeout, Commands: cmds, NumCommands: 1})
 	if res.Failure != NoFailure || !res.Acked[0] {
 		t.Fatalf("%+v", res)

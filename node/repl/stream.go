@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"github.com/rcnode/rcnode/clientproto"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -188,7 +189,7 @@ func (s *Stream) Command(args [][]byte) {
 	if n := len(s.blocks); n > 0 {
 		t := s.blocks[n-1]
 		if size := respSize(args); cap(t.buf)-len(t.buf) >= size {
-			t.buf = appendRESP(t.buf, args) // within capacity: no allocation
+			t.buf = clientproto.AppendCommand(t.buf, args...) // within capacity: no allocation
 			s.end += int64(size)
 			return
 		}
@@ -217,20 +218,6 @@ func digits(n int) int {
 		d++
 	}
 	return d
-}
-
-func appendRESP(b []byte, args [][]byte) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
-	for _, a := range args {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(a)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
-	}
-	return b
 }
 
 // Cmd is Command with the arguments listed.
