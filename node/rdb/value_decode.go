@@ -70,12 +70,9 @@ func (d *valueDecoder) value(t byte) (any, error) {
 }
 
 func (d *valueDecoder) linkedList() (any, error) {
-	n, err := d.r.count()
+	n, err := d.elements()
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmpty
 	}
 	l := &datatype.List{}
 	for ; n > 0; n-- {
@@ -89,12 +86,9 @@ func (d *valueDecoder) linkedList() (any, error) {
 }
 
 func (d *valueDecoder) set() (any, error) {
-	n, err := d.r.count()
+	n, err := d.elements()
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmpty
 	}
 	s := &datatype.Set{}
 	for ; n > 0; n-- {
@@ -109,12 +103,9 @@ func (d *valueDecoder) set() (any, error) {
 }
 
 func (d *valueDecoder) zset(binary bool) (any, error) {
-	n, err := d.r.count()
+	n, err := d.elements()
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmpty
 	}
 	// Built as a skiplist and converted after, as Redis does: a skiplist keeps -0.
 	z := &datatype.ZSet{}
@@ -146,12 +137,9 @@ func (d *valueDecoder) zset(binary bool) (any, error) {
 }
 
 func (d *valueDecoder) hash() (any, error) {
-	n, err := d.r.count()
+	n, err := d.elements()
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmpty
 	}
 	h := &datatype.Hash{}
 	if n > uint64(d.lim.Hash.MaxEntries) {
@@ -174,12 +162,9 @@ func (d *valueDecoder) hash() (any, error) {
 }
 
 func (d *valueDecoder) quicklist(v2 bool) (any, error) {
-	n, err := d.r.count()
+	n, err := d.elements()
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmpty
 	}
 	l := &datatype.List{}
 	push := func(s []byte, v int64, isInt bool) error {
@@ -340,4 +325,14 @@ func parseScore(b []byte) (float64, bool) {
 		}
 	}
 	return f, true
+}
+
+// elements reads a collection's element count; an empty collection is errEmpty, which the
+// loader skips as Redis does.
+func (d *valueDecoder) elements() (uint64, error) {
+	n, err := d.r.count()
+	if err == nil && n == 0 {
+		err = errEmpty
+	}
+	return n, err
 }
