@@ -8,10 +8,7 @@ import (
 // sends its master's slots and configEpoch.
 func (c *Cluster) header(t wire.Type) wire.Header {
 	me := c.myself
-	master := me
-	if me.IsReplica() && me.Master != nil {
-		master = me.Master
-	}
+	master := c.shardMaster()
 	h := wire.Header{
 		Type:         t,
 		CurrentEpoch: c.currentEpoch,
@@ -35,6 +32,15 @@ func (c *Cluster) header(t wire.Type) wire.Header {
 		h.MFlags[0] |= wire.MFlagPaused
 	}
 	return h
+}
+
+// shardMaster is the master of our shard: ourselves, or the master we replicate (a
+// replica's headers carry its master's slots and epoch).
+func (c *Cluster) shardMaster() *Node {
+	if c.myself.IsReplica() && c.myself.Master != nil {
+		return c.myself.Master
+	}
+	return c.myself
 }
 
 // sendPing sends a PING, PONG or MEET with a gossip section on l (clusterSendPing).
@@ -100,14 +106,8 @@ func (c *Cluster) broadcastPong(localReplicasOnly bool) {
 		if n == c.myself || n.HasAny(FlagHandshake) || n.Link == 0 {
 			continue
 		}
-		if localReplicasOnly {
-			mine := c.myself.Master
-			if c.myself.IsMaster() {
-				mine = c.myself
-			}
-			if !n.IsReplica() || n.Master == nil || n.Master != mine {
-				continue
-			}
+		if localReplicasOnly && (!n.IsReplica() || n.Master != c.shardMaster()) {
+			continue
 		}
 		c.sendPing(c.links[n.Link], wire.TypePong)
 	}

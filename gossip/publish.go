@@ -19,10 +19,7 @@ func (c *Cluster) Publish(channel, message []byte) {
 // and its replicas (clusterPropagatePublishShard) — sharded channels live with the slot.
 func (c *Cluster) PublishShard(channel, message []byte) {
 	m := c.publishMessage(wire.TypePublishShard, channel, message)
-	master := c.myself
-	if c.myself.IsReplica() && c.myself.Master != nil {
-		master = c.myself.Master
-	}
+	master := c.shardMaster()
 	for _, n := range append([]*Node{master}, master.Replicas...) {
 		if n != c.myself && !n.HasAny(FlagHandshake) {
 			c.send(c.links[n.Link], m)
