@@ -117,6 +117,10 @@ type CommandSpec struct {
 	FlagNames               []string                // the flags as COMMAND shows them
 	ACLCategories           []string                // "@read", "@string", ...
 	KeySpecs                []KeySpec
+	// MayWait marks a command a server must not run on a thread shared with other clients:
+	// it waits for something outside itself (a timeout, the network, replicas) or turns the
+	// connection into a stream. The server using the table sets it.
+	MayWait bool
 
 	subs        []*CommandSpec // table order
 	info        Reply          // the COMMAND INFO entry; a container's subcommand array is empty

@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,15 +23,20 @@ const (
 // Client is one client connection and the state its commands see.
 type Client struct {
 	srv *Server
-	nc  net.Conn
-	rd  *clientproto.Reader
-	w   *clientproto.Writer
-	db  clientDB
+	// The connection: nc for a client with a goroutine of its own, lc on an event loop.
+	// connMu guards the switch between them against kill from another goroutine.
+	connMu sync.Mutex
+	nc     net.Conn
+	lc     *loopConn
+	rd     *clientproto.Reader
+	w      *clientproto.Writer
+	db     clientDB
 
 	id       int64
 	name     atomic.Pointer[string]
 	addr     string
 	laddr    string
+	loopback bool // the peer is on a loopback address
 	created  time.Time
 	lastUsed atomic.Int64 // unix seconds of the last command
 	lastCmd  atomic.Pointer[string]
@@ -88,16 +94,17 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		tc.SetKeepAlivePeriod(300 * time.Second)
 	}
 	c := &Client{
-		srv:     s,
-		nc:      nc,
-		rd:      clientproto.NewReader(readBufferSize),
-		w:       clientproto.NewWriter(writeBufferKeep),
-		id:      s.nextID.Add(1),
-		addr:    nc.RemoteAddr().String(),
-		laddr:   nc.LocalAddr().String(),
-		created: time.Now(),
-		keyPos:  make([]int, 0, 16),
-		shards:  make([]int, 0, 16),
+		srv:      s,
+		nc:       nc,
+		rd:       clientproto.NewReader(readBufferSize),
+		w:        clientproto.NewWriter(writeBufferKeep),
+		id:       s.nextID.Add(1),
+		addr:     nc.RemoteAddr().String(),
+		laddr:    nc.LocalAddr().String(),
+		loopback: isLoopback(nc),
+		created:  time.Now(),
+		keyPos:   make([]int, 0, 16),
+		shards:   make([]int, 0, 16),
 	}
 	c.db.use(s.ks.DBs[0])
 	c.authenticated = st.RequirePass == ""
@@ -109,11 +116,15 @@ func (s *Server) newClient(nc net.Conn) *Client {
 	return c
 }
 
-// serve reads and executes commands until the connection ends. Replies to every command
+// serve reads and executes commands until the connection ends, starting with first when a
+// client leaves an event loop with a command it must not run there. Replies to every command
 // that arrived in one read are written together, once the pipeline is drained.
-func (c *Client) serve() {
+func (c *Client) serve(first [][]byte) {
 	defer c.close()
 	defer c.recoverFromBug()
+	if first != nil && !c.run(first) {
+		return
+	}
 	eof := false
 	for {
 		c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
@@ -131,22 +142,33 @@ func (c *Client) serve() {
 			continue
 		}
 		if err != nil {
-			var pe *clientproto.ProtocolError
-			if errors.As(err, &pe) {
-				c.w.Error(pe.Msg)
-				c.srv.log.Debugf("Protocol error (%s) from client: id=%d addr=%s", pe.Msg, c.id, c.addr)
-			}
+			c.protocolError(err)
 			c.flush()
 			return
 		}
-		c.execute(args)
-		if c.closeAfter {
-			c.flush()
+		if !c.run(args) {
 			return
 		}
-		if c.w.Len() >= flushThreshold && !c.flush() {
-			return
-		}
+	}
+}
+
+// run executes one command and reports whether the connection goes on: it stops after QUIT,
+// and when a long pipeline's replies, written early, find the connection gone.
+func (c *Client) run(args [][]byte) bool {
+	c.execute(args)
+	if c.closeAfter {
+		c.flush()
+		return false
+	}
+	return c.w.Len() < flushThreshold || c.flush()
+}
+
+// protocolError replies to a malformed request; the connection closes after it.
+func (c *Client) protocolError(err error) {
+	var pe *clientproto.ProtocolError
+	if errors.As(err, &pe) {
+		c.w.Error(pe.Msg)
+		c.srv.log.Debugf("Protocol error (%s) from client: id=%d addr=%s", pe.Msg, c.id, c.addr)
 	}
 }
 
@@ -158,6 +180,13 @@ func (c *Client) recoverFromBug() {
 	if p == nil {
 		return
 	}
+	c.reportBug(p)
+	c.flush()
+}
+
+// reportBug releases the slot locks a command that panicked held, logs the stack the way
+// redis-server's bug report would and replies with an error; the caller closes the client.
+func (c *Client) reportBug(p any) {
 	if c.locked {
 		c.unlockKeys()
 	}
@@ -170,13 +199,15 @@ func (c *Client) recoverFromBug() {
 		c.id, c.addr, cmd, p, debug.Stack())
 	c.w.Reset(writeBufferKeep)
 	c.w.Error("ERR internal error while executing '" + cmd + "'; the connection is closed (see the server log)")
-	c.flush()
 }
 
 // flush writes the buffered replies; it reports false when the connection is gone.
 func (c *Client) flush() bool {
 	if c.ps != nil {
 		return c.flushPubsub()
+	}
+	if c.lc != nil {
+		return c.flushLoop()
 	}
 	if c.w.Len() == 0 {
 		return !c.killed.Load()
@@ -188,7 +219,13 @@ func (c *Client) flush() bool {
 }
 
 func (c *Client) close() {
-	c.nc.Close()
+	c.connMu.Lock()
+	if c.lc != nil {
+		c.lc.closeSocket()
+	} else {
+		c.nc.Close()
+	}
+	c.connMu.Unlock()
 	c.pubsubClose()
 	c.srv.clientsMu.Lock()
 	c.srv.closedCmds += c.cmds
@@ -200,7 +237,18 @@ func (c *Client) close() {
 // notices on its next read or write.
 func (c *Client) kill() {
 	c.killed.Store(true)
-	c.nc.Close()
+	c.disconnect()
+}
+
+// disconnect ends the connection from any goroutine; the client's own loop notices.
+func (c *Client) disconnect() {
+	c.connMu.Lock()
+	defer c.connMu.Unlock()
+	if c.lc != nil {
+		c.lc.shutdownSocket()
+	} else {
+		c.nc.Close()
+	}
 }
 
 func isLoopback(nc net.Conn) bool {

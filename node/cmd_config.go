@@ -44,7 +44,7 @@ func cmdConfigSet(c *Client, args [][]byte) {
 	for i := 2; i < len(args); i += 2 {
 		pairs = append(pairs, [2]string{string(args[i]), string(args[i+1])})
 	}
-	if err := c.srv.config.Set(pairs, isLoopback(c.nc)); err != nil {
+	if err := c.srv.config.Set(pairs, c.loopback); err != nil {
 		c.w.Error(err.Error())
 		return
 	}

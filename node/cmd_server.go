@@ -83,7 +83,7 @@ func (c *Client) unlockAll() {
 }
 
 func cmdDebug(c *Client, args [][]byte) {
-	if mode := c.srv.Settings().EnableDebugCommand; mode != "yes" && !(mode == "local" && isLoopback(c.nc)) {
+	if mode := c.srv.Settings().EnableDebugCommand; mode != "yes" && !(mode == "local" && c.loopback) {
 		c.w.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
 		return
 	}

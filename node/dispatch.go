@@ -48,12 +48,16 @@ func buildDispatch() {
 // execute runs one command the way redis-server's processCommand does: look it up, check
 // arity and authentication, apply the cluster key rules, lock the keys' slots and call it.
 func (c *Client) execute(args [][]byte) {
+	c.executeSpec(clientproto.LookupCommand(args[0]), args)
+}
+
+// executeSpec is execute with the command's table entry already looked up (nil: unknown).
+func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 	atomic.AddInt64(&c.cmds, 1)
 	c.lastUsed.Store(c.srv.unixTime())
 	// ASKING lasts for the one command after it, rejected or not (Redis's resetClient).
 	asking := c.asking
 	c.asking = false
-	spec := clientproto.LookupCommand(args[0])
 	if spec == nil {
 		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
 		return

@@ -24,7 +24,7 @@ func TestBugInCommandClosesOnlyThatClient(t *testing.T) {
 	server, client := net.Pipe()
 	defer client.Close()
 	c := s.newClient(server)
-	go c.serve()
+	go c.serve(nil)
 	client.SetDeadline(time.Now().Add(5 * time.Second))
 	client.Write(testutil.EncodeCommand("GET", "k"))
 	line, err := bufio.NewReader(client).ReadString('\n')

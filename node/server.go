@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -95,6 +96,7 @@ type Server struct {
 	closeOnce  sync.Once
 	stopped    chan struct{} // closed once Shutdown has finished
 	wg         sync.WaitGroup
+	loops      []*eventLoop // client event loops (eventloop_linux.go); none: a goroutine per client
 }
 
 type serverStats struct {
@@ -227,6 +229,7 @@ func (s *Server) Start() error {
 		s.closeListeners()
 		return err
 	}
+	s.startEventLoops(runtime.GOMAXPROCS(0))
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
@@ -269,10 +272,10 @@ func (s *Server) acceptLoop(ln net.Listener) {
 		}
 		s.stats.connectionsReceived.Add(1)
 		c := s.newClient(nc)
-		if c == nil {
+		if c == nil || s.attach(c) {
 			continue
 		}
-		go c.serve()
+		go c.serve(nil)
 	}
 }
 
@@ -346,9 +349,10 @@ func (s *Server) Shutdown() {
 		s.stopCluster()
 		s.clientsMu.Lock()
 		for _, c := range s.clients {
-			c.nc.Close()
+			c.disconnect()
 		}
 		s.clientsMu.Unlock()
+		s.stopEventLoops()
 		if s.opts.PidFile != "" {
 			os.Remove(s.opts.PidFile)
 		}
