@@ -42,6 +42,9 @@ func (d *clientDB) Get(key []byte) any     { return d.DB.GetAt(d.slotOf(key), ke
 func (d *clientDB) GetRead(key []byte) any { return d.DB.GetReadAt(d.slotOf(key), key) }
 func (d *clientDB) Exists(key []byte) bool { return d.Get(key) != nil }
 func (d *clientDB) Set(key []byte, v any)  { d.DB.SetAt(d.slotOf(key), key, v) }
+func (d *clientDB) SetStr(key, val []byte, keepTTL bool) {
+	d.DB.SetStrAt(d.slotOf(key), key, val, keepTTL)
+}
 func (d *clientDB) SetKeepTTL(key []byte, v any) {
 	d.DB.SetKeepTTLAt(d.slotOf(key), key, v)
 }

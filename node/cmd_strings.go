@@ -62,11 +62,7 @@ func (c *Client) setString(key, val []byte, keepTTL bool, old any) {
 		}
 		return
 	}
-	if keepTTL {
-		c.db.SetKeepTTL(key, datatype.NewStr(val))
-	} else {
-		c.db.Set(key, datatype.NewStr(val))
-	}
+	c.db.SetStr(key, val, keepTTL)
 }
 
 // set option flags, as parseExtendedStringArgumentsOrReply names them.
@@ -340,7 +336,7 @@ func incrDecr(c *Client, key []byte, delta int64) {
 		s.B = strconv.AppendInt(s.B[:0], cur, 10)
 	} else {
 		var tmp [20]byte
-		c.db.Set(key, datatype.NewStr(strconv.AppendInt(tmp[:0], cur, 10)))
+		c.db.SetStr(key, strconv.AppendInt(tmp[:0], cur, 10), false)
 	}
 	c.changed(key, 1)
 	c.w.Int(cur)
@@ -396,7 +392,7 @@ func cmdIncrByFloat(c *Client, args [][]byte) {
 	if s != nil {
 		s.B = append(s.B[:0], out...)
 	} else {
-		c.db.Set(args[1], datatype.NewStr(out))
+		c.db.SetStr(args[1], out, false)
 	}
 	c.changed(args[1], 1)
 	// Replicas get the result, never the float arithmetic again.
@@ -410,7 +406,7 @@ func cmdAppend(c *Client, args [][]byte) {
 		return
 	}
 	if s == nil {
-		c.db.Set(args[1], datatype.NewStr(args[2]))
+		c.db.SetStr(args[1], args[2], false)
 		c.changed(args[1], 1)
 		c.w.Int(int64(len(args[2])))
 		return

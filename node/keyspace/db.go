@@ -21,18 +21,15 @@ type DB struct {
 }
 
 type slotTable struct {
-	keys    map[string]any
+	keys    table
 	expires map[string]int64 // only volatile keys, as Redis keeps a separate expires dict
 }
 
 // table returns slot s's table, or nil when it holds no keys and create is false.
 func (db *DB) table(s int, create bool) *slotTable {
 	t := &db.slots[s]
-	if t.keys == nil {
-		if !create {
-			return nil
-		}
-		t.keys = make(map[string]any)
+	if t.keys.n == 0 && !create {
+		return nil
 	}
 	return t
 }
@@ -67,7 +64,7 @@ func (db *DB) GetAt(s int, key []byte) any {
 	if t == nil {
 		return nil
 	}
-	v, ok := t.keys[string(key)]
+	v, ok := t.keys.get(key)
 	if !ok || db.expired(t, s, key) {
 		return nil
 	}
@@ -104,12 +101,27 @@ func (db *DB) Set(key []byte, v any) { db.SetAt(slotOf(key), key, v) }
 // SetAt is Set for a key of slot s.
 func (db *DB) SetAt(s int, key []byte, v any) {
 	t := db.table(s, true)
-	if _, ok := t.keys[string(key)]; ok {
-		t.keys[string(key)] = v
+	if !t.keys.set(key, v) {
 		db.clearExpire(t, key)
 		return
 	}
-	t.keys[string(key)] = v
+	db.keys.Add(1)
+	db.perSlot[s].Add(1)
+}
+
+// SetStrAt is SetAt, or SetKeepTTLAt when keepTTL, of a new string value holding a copy of
+// val.
+func (db *DB) SetStrAt(s int, key, val []byte, keepTTL bool) {
+	t := db.table(s, true)
+	if keepTTL {
+		db.expired(t, s, key) // an expired key's TTL is not kept
+	}
+	if !t.keys.setStr(key, val) {
+		if !keepTTL {
+			db.clearExpire(t, key)
+		}
+		return
+	}
 	db.keys.Add(1)
 	db.perSlot[s].Add(1)
 }
@@ -120,14 +132,11 @@ func (db *DB) SetKeepTTL(key []byte, v any) { db.SetKeepTTLAt(slotOf(key), key, 
 // SetKeepTTLAt is SetKeepTTL for a key of slot s.
 func (db *DB) SetKeepTTLAt(s int, key []byte, v any) {
 	t := db.table(s, true)
-	if _, ok := t.keys[string(key)]; ok {
-		db.expired(t, s, key)
-	}
-	if _, ok := t.keys[string(key)]; !ok {
+	db.expired(t, s, key) // an expired key's TTL is not kept
+	if t.keys.set(key, v) {
 		db.keys.Add(1)
 		db.perSlot[s].Add(1)
 	}
-	t.keys[string(key)] = v
 }
 
 // Delete removes key and reports whether it existed.
@@ -139,7 +148,7 @@ func (db *DB) DeleteAt(s int, key []byte) bool {
 	if t == nil {
 		return false
 	}
-	if _, ok := t.keys[string(key)]; !ok || db.expired(t, s, key) {
+	if _, ok := t.keys.get(key); !ok || db.expired(t, s, key) {
 		return false
 	}
 	db.remove(t, s, key)
@@ -147,7 +156,7 @@ func (db *DB) DeleteAt(s int, key []byte) bool {
 }
 
 func (db *DB) remove(t *slotTable, s int, key []byte) {
-	delete(t.keys, string(key))
+	t.keys.remove(key)
 	db.keys.Add(-1)
 	db.perSlot[s].Add(-1)
 	db.clearExpire(t, key)
@@ -189,7 +198,7 @@ func (db *DB) SetExpireAt(s int, key []byte, when int64) {
 	if t == nil {
 		return
 	}
-	if _, ok := t.keys[string(key)]; !ok {
+	if _, ok := t.keys.get(key); !ok {
 		return
 	}
 	if t.expires == nil {
@@ -230,16 +239,14 @@ func (db *DB) ForEachInSlot(s int, fn func(key string, v any) bool) {
 		return
 	}
 	now := db.ks.Clock()
-	for k, v := range t.keys {
+	t.keys.each(func(k string, v any) bool {
 		if len(t.expires) > 0 {
 			if when, ok := t.expires[k]; ok && when <= now {
-				continue
+				return true
 			}
 		}
-		if !fn(k, v) {
-			return
-		}
-	}
+		return fn(k, v)
+	})
 }
 
 // KeysInSlot returns up to max keys of slot s, including expired keys not removed yet, as
@@ -250,13 +257,11 @@ func (db *DB) KeysInSlot(s, max int) []string {
 	if t == nil || max <= 0 {
 		return nil
 	}
-	keys := make([]string, 0, min(max, len(t.keys)))
-	for k := range t.keys {
-		if len(keys) == max {
-			break
-		}
+	keys := make([]string, 0, min(max, t.keys.n))
+	t.keys.each(func(k string, _ any) bool {
 		keys = append(keys, k)
-	}
+		return len(keys) < max
+	})
 	return keys
 }
 
@@ -266,7 +271,7 @@ func (db *DB) FlushSlot(s int) int {
 	if t == nil {
 		return 0
 	}
-	n := len(t.keys)
+	n := t.keys.n
 	db.keys.Add(int64(-n))
 	db.volatile.Add(int64(-len(t.expires)))
 	db.perSlot[s].Store(0)
@@ -309,18 +314,16 @@ func (db *DB) ForEachWithExpiry(s int, fn func(key string, v any, expireMs int64
 		return
 	}
 	now := db.ks.Clock()
-	for k, v := range t.keys {
+	t.keys.each(func(k string, v any) bool {
 		when := int64(-1)
 		if len(t.expires) > 0 {
 			if w, ok := t.expires[k]; ok {
 				if w <= now {
-					continue
+					return true
 				}
 				when = w
 			}
 		}
-		if !fn(k, v, when) {
-			return
-		}
-	}
+		return fn(k, v, when)
+	})
 }
