@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"unsafe"
 
 	"github.com/rcnode/rcnode/internal/numconv"
 )
@@ -39,16 +40,38 @@ type zLevel struct {
 	span    int
 }
 
+// zNode is a skiplist node. Its levels are not a field: every node is allocated as the
+// first field of one of the zNodeN wrappers below, whose array l of at least height levels
+// starts right after the node, at byte zLevelsOffset (40), and lvl reaches them there. A
+// walk step reads lvl(i).forward of one node and score of the next: with score at byte 32
+// next to level 0 (bytes 40-56), a one-level node (3 in 4, allocated 64-byte aligned in
+// Go's 64-byte size class) is a single cache line, and low levels of taller nodes mostly
+// share a line with the score too, as in Redis's zskiplistNode (levels from byte 24). A
+// slice header for the levels, or levels after a 64-byte node, cost a second line per step.
 type zNode struct {
 	member   string
-	score    float64
+	pos      int32 // index in ZSet.nodes
+	height   int32 // number of levels, 1..zslMaxLevel
 	backward *zNode
-	pos      int // index in ZSet.nodes
-	level    []zLevel
+	score    float64
 }
 
-// Nodes of the common heights carry their levels in the same allocation (3 in 4 nodes
-// have one level, 15 in 16 at most two).
+// zLevelsOffset is where the level array follows a zNode in every wrapper.
+const zLevelsOffset = unsafe.Sizeof(zNode{})
+
+// lvl returns level i (0 <= i < n.height) of n.
+//
+// Safe because n is always &w.zNode for a wrapper w allocated by newZNode, whose array l
+// starts at zLevelsOffset (checked in the wrappers' declarations) and has at least n.height
+// levels: the result points into the same allocated object, at a zLevel of it, so the
+// garbage collector sees the typed pointer field it is, and n keeps the whole object alive.
+func (n *zNode) lvl(i int) *zLevel {
+	return (*zLevel)(unsafe.Add(unsafe.Pointer(n), zLevelsOffset+uintptr(i)*unsafe.Sizeof(zLevel{})))
+}
+
+// The wrappers, one allocation per node, the smallest that fits the node's height (3 in 4
+// nodes have one level, 15 in 16 at most two). Their sizes (56, 72, 88, ... 552 bytes)
+// fall in Go's size classes with little waste.
 type (
 	zNode1 struct {
 		zNode
@@ -58,31 +81,75 @@ type (
 		zNode
 		l [2]zLevel
 	}
+	zNode3 struct {
+		zNode
+		l [3]zLevel
+	}
 	zNode4 struct {
 		zNode
 		l [4]zLevel
 	}
+	zNode6 struct {
+		zNode
+		l [6]zLevel
+	}
+	zNode8 struct {
+		zNode
+		l [8]zLevel
+	}
+	zNode12 struct {
+		zNode
+		l [12]zLevel
+	}
+	zNode16 struct {
+		zNode
+		l [16]zLevel
+	}
+	zNode24 struct {
+		zNode
+		l [24]zLevel
+	}
+	zNode32 struct {
+		zNode
+		l [zslMaxLevel]zLevel
+	}
+)
+
+// Compile-time checks that every wrapper's levels start at zLevelsOffset, where lvl looks.
+var (
+	_ [unsafe.Offsetof(zNode1{}.l) - zLevelsOffset]struct{}
+	_ [zLevelsOffset - unsafe.Offsetof(zNode1{}.l)]struct{}
+	_ [unsafe.Offsetof(zNode32{}.l) - zLevelsOffset]struct{}
+	_ [zLevelsOffset - unsafe.Offsetof(zNode32{}.l)]struct{}
 )
 
 func newZNode(level int, score float64, member string) *zNode {
 	var n *zNode
 	switch {
-	case level == 1:
-		x := &zNode1{}
-		x.level = x.l[:]
-		n = &x.zNode
+	case level <= 1:
+		level = 1
+		n = &(&zNode1{}).zNode
 	case level == 2:
-		x := &zNode2{}
-		x.level = x.l[:]
-		n = &x.zNode
-	case level <= 4:
-		x := &zNode4{}
-		x.level = x.l[:level]
-		n = &x.zNode
+		n = &(&zNode2{}).zNode
+	case level == 3:
+		n = &(&zNode3{}).zNode
+	case level == 4:
+		n = &(&zNode4{}).zNode
+	case level <= 6:
+		n = &(&zNode6{}).zNode
+	case level <= 8:
+		n = &(&zNode8{}).zNode
+	case level <= 12:
+		n = &(&zNode12{}).zNode
+	case level <= 16:
+		n = &(&zNode16{}).zNode
+	case level <= 24:
+		n = &(&zNode24{}).zNode
 	default:
-		n = &zNode{level: make([]zLevel, level)}
+		level = zslMaxLevel
+		n = &(&zNode32{}).zNode
 	}
-	n.member, n.score = member, score
+	n.member, n.score, n.height = member, score, int32(level)
 	return n
 }
 
@@ -123,36 +190,36 @@ func (z *ZSet) link(node *zNode) {
 		if i != z.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for f := x.level[i].forward; f != nil && f.less(score, member); f = x.level[i].forward {
-			rank[i] += x.level[i].span
+		for f := x.lvl(i).forward; f != nil && f.less(score, member); f = x.lvl(i).forward {
+			rank[i] += x.lvl(i).span
 			x = f
 		}
 		update[i] = x
 	}
-	lvl := len(node.level)
+	lvl := int(node.height)
 	if lvl > z.level {
 		for i := z.level; i < lvl; i++ {
 			rank[i] = 0
 			update[i] = z.header
-			update[i].level[i].span = z.length
+			update[i].lvl(i).span = z.length
 		}
 		z.level = lvl
 	}
 	x = node
 	for i := 0; i < lvl; i++ {
-		x.level[i].forward = update[i].level[i].forward
-		update[i].level[i].forward = x
-		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
-		update[i].level[i].span = rank[0] - rank[i] + 1
+		x.lvl(i).forward = update[i].lvl(i).forward
+		update[i].lvl(i).forward = x
+		x.lvl(i).span = update[i].lvl(i).span - (rank[0] - rank[i])
+		update[i].lvl(i).span = rank[0] - rank[i] + 1
 	}
 	for i := lvl; i < z.level; i++ {
-		update[i].level[i].span++
+		update[i].lvl(i).span++
 	}
 	x.backward = nil
 	if update[0] != z.header {
 		x.backward = update[0]
 	}
-	if f := x.level[0].forward; f != nil {
+	if f := x.lvl(0).forward; f != nil {
 		f.backward = x
 	} else {
 		z.tail = x
@@ -164,7 +231,7 @@ func (z *ZSet) link(node *zNode) {
 func (z *ZSet) updateFor(score float64, member string, update *[zslMaxLevel]*zNode) {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && f.less(score, member); f = x.level[i].forward {
+		for f := x.lvl(i).forward; f != nil && f.less(score, member); f = x.lvl(i).forward {
 			x = f
 		}
 		update[i] = x
@@ -173,19 +240,19 @@ func (z *ZSet) updateFor(score float64, member string, update *[zslMaxLevel]*zNo
 
 func (z *ZSet) unlink(x *zNode, update *[zslMaxLevel]*zNode) {
 	for i := 0; i < z.level; i++ {
-		if update[i].level[i].forward == x {
-			update[i].level[i].span += x.level[i].span - 1
-			update[i].level[i].forward = x.level[i].forward
+		if update[i].lvl(i).forward == x {
+			update[i].lvl(i).span += x.lvl(i).span - 1
+			update[i].lvl(i).forward = x.lvl(i).forward
 		} else {
-			update[i].level[i].span--
+			update[i].lvl(i).span--
 		}
 	}
-	if f := x.level[0].forward; f != nil {
+	if f := x.lvl(0).forward; f != nil {
 		f.backward = x.backward
 	} else {
 		z.tail = x.backward
 	}
-	for z.level > 1 && z.header.level[z.level-1].forward == nil {
+	for z.level > 1 && z.header.lvl(z.level-1).forward == nil {
 		z.level--
 	}
 	z.length--
@@ -204,7 +271,7 @@ func (z *ZSet) deleteNode(x *zNode) {
 func (z *ZSet) forget(x *zNode) {
 	delete(z.dict, x.member)
 	last := len(z.nodes) - 1
-	if x.pos != last {
+	if int(x.pos) != last {
 		m := z.nodes[last]
 		z.nodes[x.pos] = m
 		m.pos = x.pos
@@ -228,8 +295,8 @@ func (z *ZSet) rankOf(n *zNode) int {
 	rank := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && (f.score < n.score || (f.score == n.score && f.member <= n.member)); f = x.level[i].forward {
-			rank += x.level[i].span
+		for f := x.lvl(i).forward; f != nil && (f.score < n.score || (f.score == n.score && f.member <= n.member)); f = x.lvl(i).forward {
+			rank += x.lvl(i).span
 			x = f
 		}
 		if x == n {
@@ -244,9 +311,9 @@ func (z *ZSet) byRank(r int) *zNode {
 	traversed := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= r {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && traversed+x.lvl(i).span <= r {
+			traversed += x.lvl(i).span
+			x = x.lvl(i).forward
 		}
 		if traversed == r {
 			return x
@@ -259,7 +326,7 @@ func (z *ZSet) first() *zNode {
 	if z.header == nil {
 		return nil
 	}
-	return z.header.level[0].forward
+	return z.header.lvl(0).forward
 }
 
 // Encoding returns "listpack" or "skiplist" (OBJECT ENCODING).
@@ -282,13 +349,13 @@ func (z *ZSet) ConvertToListpackIfNeeded(lim Limits) {
 	if !z.skiplist || z.length > lim.MaxEntries {
 		return
 	}
-	for x := z.first(); x != nil; x = x.level[0].forward {
+	for x := z.first(); x != nil; x = x.lvl(0).forward {
 		if len(x.member) > lim.MaxValue {
 			return
 		}
 	}
 	z.skiplist = false
-	for x := z.first(); x != nil; x = x.level[0].forward {
+	for x := z.first(); x != nil; x = x.lvl(0).forward {
 		x.score = z.stored(x.score) // -0 does not survive the listpack
 	}
 }
@@ -369,7 +436,7 @@ func (z *ZSet) Add(member []byte, score float64, flags ZAddFlags, lim Limits) (Z
 	z.init()
 	m := string(member)
 	n := z.insert(z.stored(score), m)
-	n.pos = len(z.nodes)
+	n.pos = int32(len(z.nodes))
 	z.nodes = append(z.nodes, n)
 	z.dict[m] = n
 	return ZAddResult{Added: true, Score: score}, nil
@@ -389,7 +456,7 @@ func (z *ZSet) stored(score float64) float64 {
 // zslUpdateScore), else by unlinking and re-inserting.
 func (z *ZSet) updateScore(n *zNode, newScore float64) {
 	if (n.backward == nil || n.backward.score < newScore) &&
-		(n.level[0].forward == nil || n.level[0].forward.score > newScore) {
+		(n.lvl(0).forward == nil || n.lvl(0).forward.score > newScore) {
 		n.score = newScore
 		return
 	}
@@ -435,7 +502,7 @@ func (z *ZSet) ByRank(r int) (member string, score float64) {
 // ForEach calls fn with every member and score in order, stopping when fn returns false.
 // fn must not modify the set.
 func (z *ZSet) ForEach(fn func(member string, score float64) bool) {
-	for x := z.first(); x != nil; x = x.level[0].forward {
+	for x := z.first(); x != nil; x = x.lvl(0).forward {
 		if !fn(x.member, x.score) {
 			return
 		}
@@ -456,7 +523,7 @@ func (z *ZSet) RangeByRank(lo, hi int, reverse bool, fn func(member string, scor
 		}
 		return
 	}
-	for x, k := z.byRank(lo+1), hi-lo; k > 0; x, k = x.level[0].forward, k-1 {
+	for x, k := z.byRank(lo+1), hi-lo; k > 0; x, k = x.lvl(0).forward, k-1 {
 		fn(x.member, x.score)
 	}
 }
@@ -502,11 +569,11 @@ func (z *ZSet) firstInRange(r *ScoreRange) *zNode {
 	}
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !r.gteMin(f.score); f = x.level[i].forward {
+		for f := x.lvl(i).forward; f != nil && !r.gteMin(f.score); f = x.lvl(i).forward {
 			x = f
 		}
 	}
-	x = x.level[0].forward
+	x = x.lvl(0).forward
 	if !r.lteMax(x.score) {
 		return nil
 	}
@@ -519,7 +586,7 @@ func (z *ZSet) lastInRange(r *ScoreRange) *zNode {
 	}
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && r.lteMax(f.score); f = x.level[i].forward {
+		for f := x.lvl(i).forward; f != nil && r.lteMax(f.score); f = x.lvl(i).forward {
 			x = f
 		}
 	}
@@ -560,7 +627,7 @@ func next(x *zNode, reverse bool) *zNode {
 	if reverse {
 		return x.backward
 	}
-	return x.level[0].forward
+	return x.lvl(0).forward
 }
 
 // skip moves offset nodes on without checking any range (as Redis's LIMIT does).
@@ -668,7 +735,7 @@ func (z *ZSet) firstInLexRange(s *lexSpec) *zNode {
 	var x *zNode
 	if !z.skiplist {
 		// zzlFirstInLexRange: the first member >= min, scanning from the head.
-		for x = z.first(); x != nil && !s.gteMin(x.member); x = x.level[0].forward {
+		for x = z.first(); x != nil && !s.gteMin(x.member); x = x.lvl(0).forward {
 		}
 		if x == nil {
 			return nil
@@ -676,11 +743,11 @@ func (z *ZSet) firstInLexRange(s *lexSpec) *zNode {
 	} else {
 		x = z.header
 		for i := z.level - 1; i >= 0; i-- {
-			for f := x.level[i].forward; f != nil && !s.gteMin(f.member); f = x.level[i].forward {
+			for f := x.lvl(i).forward; f != nil && !s.gteMin(f.member); f = x.lvl(i).forward {
 				x = f
 			}
 		}
-		x = x.level[0].forward
+		x = x.lvl(0).forward
 	}
 	if !s.lteMax(x.member) {
 		return nil
@@ -703,7 +770,7 @@ func (z *ZSet) lastInLexRange(s *lexSpec) *zNode {
 	} else {
 		x = z.header
 		for i := z.level - 1; i >= 0; i-- {
-			for f := x.level[i].forward; f != nil && s.lteMax(f.member); f = x.level[i].forward {
+			for f := x.lvl(i).forward; f != nil && s.lteMax(f.member); f = x.lvl(i).forward {
 				x = f
 			}
 		}
@@ -750,7 +817,7 @@ func (z *ZSet) CountByLex(r LexRange) int {
 	}
 	if !z.skiplist {
 		n := 0
-		for ; f != nil && s.lteMax(f.member); f = f.level[0].forward {
+		for ; f != nil && s.lteMax(f.member); f = f.lvl(0).forward {
 			n++
 		}
 		return n
@@ -766,9 +833,9 @@ func (z *ZSet) CountByLex(r LexRange) int {
 // returns how many it deleted.
 func (z *ZSet) deleteFrom(update *[zslMaxLevel]*zNode, more func(x *zNode) bool) int {
 	removed := 0
-	x := update[0].level[0].forward
+	x := update[0].lvl(0).forward
 	for x != nil && more(x) {
-		nx := x.level[0].forward
+		nx := x.lvl(0).forward
 		z.unlink(x, update)
 		z.forget(x)
 		removed++
@@ -789,9 +856,9 @@ func (z *ZSet) RemoveRangeByRank(lo, hi int) int {
 	traversed := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= lo {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && traversed+x.lvl(i).span <= lo {
+			traversed += x.lvl(i).span
+			x = x.lvl(i).forward
 		}
 		update[i] = x
 	}
@@ -808,7 +875,7 @@ func (z *ZSet) RemoveRangeByScore(r ScoreRange) int {
 	var update [zslMaxLevel]*zNode
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !r.gteMin(f.score); f = x.level[i].forward {
+		for f := x.lvl(i).forward; f != nil && !r.gteMin(f.score); f = x.lvl(i).forward {
 			x = f
 		}
 		update[i] = x
@@ -835,7 +902,7 @@ func (z *ZSet) RemoveRangeByLex(r LexRange) int {
 		// zslDeleteRangeByLex descends without the range pre-check.
 		x := z.header
 		for i := z.level - 1; i >= 0; i-- {
-			for f := x.level[i].forward; f != nil && !s.gteMin(f.member); f = x.level[i].forward {
+			for f := x.lvl(i).forward; f != nil && !s.gteMin(f.member); f = x.lvl(i).forward {
 				x = f
 			}
 			update[i] = x
@@ -896,7 +963,7 @@ func (z *ZSet) RandomMembers(count int64, rnd Rand, fn func(member string, score
 	case !z.skiplist:
 		need := int(count)
 		i := 0
-		for x := z.first(); x != nil && need > 0; x, i = x.level[0].forward, i+1 {
+		for x := z.first(); x != nil && need > 0; x, i = x.lvl(0).forward, i+1 {
 			if rnd(n-i) < need {
 				fn(x.member, x.score)
 				need--

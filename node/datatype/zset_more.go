@@ -9,7 +9,7 @@ import "math"
 // immutable strings and are shared.
 func (z *ZSet) Dup() *ZSet {
 	d := &ZSet{skiplist: z.skiplist}
-	for x := z.first(); x != nil; x = x.level[0].forward {
+	for x := z.first(); x != nil; x = x.lvl(0).forward {
 		d.InsertAbsent(x.member, x.score)
 	}
 	return d
@@ -21,7 +21,7 @@ func (z *ZSet) Dup() *ZSet {
 func (z *ZSet) InsertAbsent(member string, score float64) {
 	z.init()
 	n := z.insert(score, member)
-	n.pos = len(z.nodes)
+	n.pos = int32(len(z.nodes))
 	z.nodes = append(z.nodes, n)
 	z.dict[member] = n
 }
@@ -61,7 +61,7 @@ func (z *ZSet) NormalizeListpackZeros() {
 	if z.skiplist {
 		return
 	}
-	for x := z.first(); x != nil; x = x.level[0].forward {
+	for x := z.first(); x != nil; x = x.lvl(0).forward {
 		if x.score == 0 {
 			x.score = 0
 		}

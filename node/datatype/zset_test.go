@@ -96,7 +96,7 @@ func checkSkiplist(t *testing.T, z *ZSet) {
 	rank := map[*zNode]int{}
 	var prev *zNode
 	i := 0
-	for x := z.first(); x != nil; x = x.level[0].forward {
+	for x := z.first(); x != nil; x = x.lvl(0).forward {
 		i++
 		rank[x] = i
 		if x.backward != prev {
@@ -108,7 +108,7 @@ func checkSkiplist(t *testing.T, z *ZSet) {
 		if z.dict[x.member] != x {
 			t.Fatalf("dict does not point at node %q", x.member)
 		}
-		if x.pos < 0 || x.pos >= len(z.nodes) || z.nodes[x.pos] != x {
+		if x.pos < 0 || int(x.pos) >= len(z.nodes) || z.nodes[x.pos] != x {
 			t.Fatalf("node %q not at its slot %d", x.member, x.pos)
 		}
 		prev = x
@@ -118,19 +118,19 @@ func checkSkiplist(t *testing.T, z *ZSet) {
 	}
 	for lv := 0; lv < zslMaxLevel; lv++ {
 		if lv >= z.level {
-			if z.header.level[lv].forward != nil {
+			if z.header.lvl(lv).forward != nil {
 				t.Fatalf("level %d above %d in use", lv, z.level)
 			}
 			continue
 		}
-		if z.header.level[lv].forward == nil && !(lv == 0 && z.length == 0) {
+		if z.header.lvl(lv).forward == nil && !(lv == 0 && z.length == 0) {
 			t.Fatalf("level %d empty but z.level is %d", lv, z.level)
 		}
 		x := z.header
-		for x.level[lv].forward != nil {
-			f := x.level[lv].forward
-			if rank[f]-rank[x] != x.level[lv].span {
-				t.Fatalf("level %d span from rank %d to %d is %d", lv, rank[x], rank[f], x.level[lv].span)
+		for x.lvl(lv).forward != nil {
+			f := x.lvl(lv).forward
+			if rank[f]-rank[x] != x.lvl(lv).span {
+				t.Fatalf("level %d span from rank %d to %d is %d", lv, rank[x], rank[f], x.lvl(lv).span)
 			}
 			x = f
 		}
@@ -614,5 +614,30 @@ func BenchmarkZRangeByScore(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		lo := float64(i % (n - 10))
 		z.RangeByScore(ScoreRange{Min: lo, Max: lo + 10}, false, 0, -1, func(string, float64) {})
+	}
+}
+
+// BenchmarkZAddRandom100k is redis-benchmark's ZADD test (`ZADD myzset __rand_int__
+// element:__rand_int__` with -r 100000) on a set already holding its 100k members: almost
+// every op moves an existing member to a random score, i.e. two skiplist walks (unlink and
+// re-link) over a set far larger than the CPU caches.
+func BenchmarkZAddRandom100k(b *testing.B) {
+	const n = 100_000
+	const ops = 1 << 16
+	r := rand.New(rand.NewSource(1))
+	var z ZSet
+	for i := 0; i < n; i++ {
+		z.Add([]byte(fmt.Sprintf("element:%012d", i)), float64(r.Intn(n)), 0, DefaultZSetLimits)
+	}
+	members := make([][]byte, ops)
+	scores := make([]float64, ops)
+	for i := range members {
+		members[i] = []byte(fmt.Sprintf("element:%012d", r.Intn(n)))
+		scores[i] = float64(r.Intn(n))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		z.Add(members[i&(ops-1)], scores[i&(ops-1)], 0, DefaultZSetLimits)
 	}
 }
