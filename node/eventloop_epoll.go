@@ -34,6 +34,10 @@ type eventLoop struct {
 
 	events []syscall.EpollEvent
 	ready  []*Client
+	// replied holds the clients with replies to write once every ready socket has been
+	// read, as redis-server writes in beforeSleep: a client reading replies wakes once per
+	// round, not once per socket served before the next of its sockets.
+	replied []*Client
 }
 
 // loopConn is a client socket served by an event loop.
@@ -45,6 +49,7 @@ type loopConn struct {
 	out []byte
 	// closing: close once out is written (QUIT, a protocol error, CLIENT KILL of itself).
 	closing bool
+	replied bool // in loop.replied
 	closed  bool // the socket is closed; guarded by Client.connMu
 }
 
@@ -162,6 +167,14 @@ func (l *eventLoop) run() {
 			}
 			l.ready[i] = nil
 		}
+		for i, c := range l.replied {
+			c.lc.replied = false
+			if !c.flush() {
+				l.closeClient(c)
+			}
+			l.replied[i] = nil
+		}
+		l.replied = l.replied[:0]
 	}
 }
 
@@ -212,10 +225,11 @@ func (l *eventLoop) serveBuffered(c *Client, eof bool) {
 		c.rd.Authenticated = c.authenticated
 		args, err := c.rd.Parse()
 		if err == clientproto.ErrIncomplete {
-			if !c.flush() || (eof && len(c.lc.out) == 0) {
-				l.closeClient(c)
-			} else if eof {
-				c.lc.closing = true
+			if eof {
+				l.closeAfterReply(c)
+			} else if c.w.Len() > 0 && !c.lc.replied {
+				c.lc.replied = true
+				l.replied = append(l.replied, c)
 			}
 			return
 		}
