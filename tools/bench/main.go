@@ -33,6 +33,7 @@ type options struct {
 	redisBenchmark string
 
 	requests  int
+	requestsP int // requests per test at pipeline depths above 1
 	clients   int
 	pipelines []int
 	keyspace  int
@@ -66,6 +67,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.rcnode, "rcnode", "bin/rcnode", "rcnode binary")
 	fs.StringVar(&o.redisBenchmark, "redis-benchmark", "redis-benchmark", "redis-benchmark binary")
 	fs.IntVar(&o.requests, "n", 500000, "redis-benchmark -n: requests per test")
+	fs.IntVar(&o.requestsP, "n-pipelined", 3000000, "redis-benchmark -n at pipeline depths above 1 (500k pipelined requests last half a second, too short to measure)")
 	fs.IntVar(&o.clients, "c", 50, "redis-benchmark -c: parallel connections")
 	pipes := fs.String("P", "1,16", "comma-separated redis-benchmark -P values (pipeline depths)")
 	fs.IntVar(&o.keyspace, "r", 100000, "redis-benchmark -r: random keyspace size")

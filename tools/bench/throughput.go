@@ -217,6 +217,14 @@ func rowsHave(rows []benchRow, test string) bool {
 
 var serverErrRE = regexp.MustCompile(`Error from server: ([^\r\n]*)`)
 
+// requestsFor is redis-benchmark's -n at a pipeline depth.
+func (o *options) requestsFor(pipeline int) int {
+	if pipeline > 1 && o.requestsP > 0 {
+		return o.requestsP
+	}
+	return o.requests
+}
+
 // runBenchmark runs redis-benchmark for one test at one pipeline depth and parses its CSV.
 // redis-benchmark 7.0 exits at the first error reply ("Error from server: ..."), which is
 // how an unimplemented command shows; the error returned then carries that reply.
@@ -225,7 +233,7 @@ func runBenchmark(ctx context.Context, o *options, port int, test string, pipeli
 	ctx, cancel := context.WithTimeout(ctx, o.runTimout)
 	defer cancel()
 	args := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-t", test,
-		"-c", strconv.Itoa(o.clients), "-n", strconv.Itoa(o.requests),
+		"-c", strconv.Itoa(o.clients), "-n", strconv.Itoa(o.requestsFor(pipeline)),
 		"-P", strconv.Itoa(pipeline), "-r", strconv.Itoa(o.keyspace), "--csv"}
 	cmd := command(ctx, o.pinClient, o.redisBenchmark, args...)
 	var stdout, stderr bytes.Buffer
