@@ -2,7 +2,7 @@ package node
 
 import "github.com/rcnode/rcnode/clientproto"
 
-// waitingCommands must not run on an event loop (eventloop_linux.go), where waiting would
+// waitingCommands must not run on an event loop (eventloop_epoll.go), where waiting would
 // stall every other client of the loop: their clients move to a goroutine of their own
 // before they run. WAIT waits for replicas, MIGRATE for the target node, DEBUG SLEEP for
 // time; the (P|S)SUBSCRIBE, SYNC and PSYNC connections become streams with writers of their
