@@ -115,12 +115,19 @@ type (
 	}
 )
 
-// Compile-time checks that every wrapper's levels start at zLevelsOffset, where lvl looks.
+// Compile-time checks that every wrapper's levels start at zLevelsOffset, where lvl looks:
+// any other offset indexes past the one-element array (or overflows uintptr).
 var (
-	_ [unsafe.Offsetof(zNode1{}.l) - zLevelsOffset]struct{}
-	_ [zLevelsOffset - unsafe.Offsetof(zNode1{}.l)]struct{}
-	_ [unsafe.Offsetof(zNode32{}.l) - zLevelsOffset]struct{}
-	_ [zLevelsOffset - unsafe.Offsetof(zNode32{}.l)]struct{}
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode1{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode2{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode3{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode4{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode6{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode8{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode12{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode16{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode24{}.l)-zLevelsOffset]
+	_ = [1]struct{}{}[unsafe.Offsetof(zNode32{}.l)-zLevelsOffset]
 )
 
 func newZNode(level int, score float64, member string) *zNode {
