@@ -29,8 +29,9 @@ type eventLoop struct {
 	file *os.File // epfd, registered with Go's netpoller
 	raw  syscall.RawConn
 
-	mu    sync.Mutex
-	conns map[int32]*Client // by socket; the loop reads it, attach adds to it
+	mu      sync.Mutex
+	conns   map[int32]*Client // by socket; the loop reads it, attach adds to it
+	stopped bool              // epfd is closed (its number may belong to another file now)
 
 	events []syscall.EpollEvent
 	ready  []*Client
@@ -96,6 +97,9 @@ func (s *Server) startEventLoops(n int) {
 
 func (s *Server) stopEventLoops() {
 	for _, l := range s.loops {
+		l.mu.Lock()
+		l.stopped = true
+		l.mu.Unlock()
 		l.file.Close()
 	}
 }
@@ -130,14 +134,19 @@ func (s *Server) attach(c *Client) bool {
 	c.nc = nil
 	c.lc = &loopConn{loop: l, fd: fd}
 	c.connMu.Unlock()
-	l.mu.Lock()
-	l.conns[int32(fd)] = c
-	l.mu.Unlock()
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
-		l.drop(c)
+	l.mu.Lock()
+	err = syscall.EBADF
+	if !l.stopped {
+		l.conns[int32(fd)] = c
+		err = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
+	}
+	if err != nil {
+		delete(l.conns, int32(fd))
+	}
+	l.mu.Unlock()
+	if err != nil {
 		c.close()
-		return true
 	}
 	return true
 }
@@ -360,8 +369,10 @@ func (l *eventLoop) interest(c *Client, events uint32) {
 // drop takes the client's socket out of the loop.
 func (l *eventLoop) drop(c *Client) {
 	fd := c.lc.fd
-	syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	l.mu.Lock()
+	if !l.stopped {
+		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+	}
 	delete(l.conns, int32(fd))
 	l.mu.Unlock()
 }
