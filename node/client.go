@@ -93,10 +93,20 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		tc.SetKeepAlive(true)
 		tc.SetKeepAlivePeriod(300 * time.Second)
 	}
+	c := s.baseClient(nc, readBufferSize)
+	c.db.use(s.ks.DBs[0])
+	c.authenticated = st.RequirePass == ""
+	s.register(c)
+	return c
+}
+
+// baseClient makes the state every client starts with; the caller sets what differs and
+// then registers it.
+func (s *Server) baseClient(nc net.Conn, readSize int) *Client {
 	c := &Client{
 		srv:      s,
 		nc:       nc,
-		rd:       clientproto.NewReader(readBufferSize),
+		rd:       clientproto.NewReader(readSize),
 		w:        clientproto.NewWriter(writeBufferKeep),
 		id:       s.nextID.Add(1),
 		addr:     nc.RemoteAddr().String(),
@@ -106,14 +116,16 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		keyPos:   make([]int, 0, 16),
 		shards:   make([]int, 0, 16),
 	}
-	c.db.use(s.ks.DBs[0])
-	c.authenticated = st.RequirePass == ""
 	c.protoVer.Store(2)
 	c.lastUsed.Store(c.created.Unix())
+	return c
+}
+
+// register makes the client visible to CLIENT LIST, CLIENT KILL and INFO.
+func (s *Server) register(c *Client) {
 	s.clientsMu.Lock()
 	s.clients[c.id] = c
 	s.clientsMu.Unlock()
-	return c
 }
 
 // serve reads and executes commands until the connection ends, starting with first when a
@@ -127,9 +139,7 @@ func (c *Client) serve(first [][]byte) {
 	}
 	eof := false
 	for {
-		c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
-		c.rd.Authenticated = c.authenticated
-		args, err := c.rd.Parse()
+		args, err := c.parse()
 		if err == clientproto.ErrIncomplete {
 			if !c.flush() || eof {
 				return
@@ -150,6 +160,14 @@ func (c *Client) serve(first [][]byte) {
 			return
 		}
 	}
+}
+
+// parse takes the next complete command from the client's buffer, under the limits that
+// apply to it now (CONFIG SET proto-max-bulk-len, AUTH).
+func (c *Client) parse() ([][]byte, error) {
+	c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
+	c.rd.Authenticated = c.authenticated
+	return c.rd.Parse()
 }
 
 // run executes one command and reports whether the connection goes on: it stops after QUIT,

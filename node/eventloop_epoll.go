@@ -230,9 +230,7 @@ func (l *eventLoop) serveBuffered(c *Client, eof bool) {
 		}
 	}()
 	for {
-		c.rd.MaxBulkLen = c.srv.Settings().ProtoMaxBulkLen
-		c.rd.Authenticated = c.authenticated
-		args, err := c.rd.Parse()
+		args, err := c.parse()
 		if err == clientproto.ErrIncomplete {
 			if eof {
 				l.closeAfterReply(c)

@@ -601,28 +601,13 @@ func (s *Server) newMasterClient(l *masterLink) *Client {
 	l.mu.Lock()
 	nc := l.conn
 	l.mu.Unlock()
-	c := &Client{
-		srv:           s,
-		nc:            nc,
-		rd:            clientproto.NewReader(64),
-		w:             clientproto.NewWriter(writeBufferKeep),
-		id:            s.nextID.Add(1),
-		addr:          nc.RemoteAddr().String(),
-		laddr:         nc.LocalAddr().String(),
-		created:       time.Now(),
-		keyPos:        make([]int, 0, 16),
-		shards:        make([]int, 0, 16),
-		authenticated: true,
-		isMaster:      true,
-		masterLink:    l,
-	}
+	c := s.baseClient(nc, 64)
+	c.authenticated = true
+	c.isMaster = true
+	c.masterLink = l
 	c.db.use(s.ks.DBs[l.masterDB])
 	c.dbIndex.Store(int32(l.masterDB))
-	c.protoVer.Store(2)
-	c.lastUsed.Store(c.created.Unix())
-	s.clientsMu.Lock()
-	s.clients[c.id] = c
-	s.clientsMu.Unlock()
+	s.register(c)
 	return c
 }
 
