@@ -305,9 +305,8 @@ func (l *eventLoop) writeOut(c *Client) bool {
 	if err != nil && err != syscall.EAGAIN {
 		return false
 	}
-	rest := copy(lc.out, lc.out[n:])
-	lc.out = lc.out[:rest]
-	if rest == 0 && cap(lc.out) > writeBufferKeep {
+	lc.out = lc.out[n:] // not copied down: megabytes of replies go out in many writes
+	if len(lc.out) == 0 {
 		lc.out = nil
 	}
 	return true
