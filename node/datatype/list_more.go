@@ -1,13 +1,10 @@
 package datatype
 
-// Clone returns a deep copy of l (COPY). Elements are immutable strings, so copying the
-// ring buffer copies the list; the copy is compacted to start at slot 0.
+// Clone returns a deep copy of l (COPY), each chunk in a buffer of its own.
 func (l *List) Clone() *List {
 	c := &List{n: l.n}
-	if l.n > 0 {
-		c.buf = make([]string, len(l.buf))
-		first := copy(c.buf, l.buf[l.head:min(l.head+l.n, len(l.buf))])
-		copy(c.buf[first:], l.buf[:l.n-first])
+	for k := 0; k < l.chunks.len(); k++ {
+		c.chunks.pushBack(l.chunks.at(k).clone())
 	}
 	return c
 }

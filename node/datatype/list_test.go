@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -95,13 +96,43 @@ func checkList(t *testing.T, step int, op string, l *List, ref refList) {
 	if l.Len() != len(ref) || !slices.Equal(got, []string(ref)) {
 		t.Fatalf("step %d (%s): list %q, reference %q", step, op, got, []string(ref))
 	}
-	if len(l.buf) != 0 && len(l.buf)&(len(l.buf)-1) != 0 {
-		t.Fatalf("capacity %d not a power of two", len(l.buf))
+	checkChunks(t, fmt.Sprintf("step %d (%s)", step, op), l)
+}
+
+// checkChunks checks the packing: no empty chunk, none too big unless it holds one element,
+// entries that walk exactly from lo to hi both ways, counts that add up, and no dead ring
+// slot keeping a buffer alive.
+func checkChunks(t *testing.T, where string, l *List) {
+	t.Helper()
+	r := &l.chunks
+	if len(r.buf)&(len(r.buf)-1) != 0 {
+		t.Fatalf("%s: ring capacity %d not a power of two", where, len(r.buf))
 	}
-	// Slots outside the live window must not keep strings alive.
-	for i := l.n; i < len(l.buf); i++ {
-		if l.buf[l.slot(i)] != "" {
-			t.Fatalf("step %d (%s): dead slot %d holds %q", step, op, i, l.buf[l.slot(i)])
+	total := 0
+	for k := 0; k < r.len(); k++ {
+		c := r.at(k)
+		if c.n == 0 || (c.used() > listChunkBytes && c.n > 1) {
+			t.Fatalf("%s: chunk %d holds %d entries in %d bytes", where, k, c.n, c.used())
+		}
+		n, p := 0, c.lo
+		for ; p < c.hi; n++ {
+			_, p = c.entry(p)
+		}
+		m, e := 0, c.hi
+		for ; e > c.lo; m++ {
+			e = c.prev(e)
+		}
+		if n != c.n || m != c.n || p != c.hi || e != c.lo {
+			t.Fatalf("%s: chunk %d counts %d entries, walks %d forward to %d and %d back to %d (lo %d hi %d)", where, k, c.n, n, p, m, e, c.lo, c.hi)
+		}
+		total += c.n
+	}
+	if total != l.n {
+		t.Fatalf("%s: chunks hold %d elements, list says %d", where, total, l.n)
+	}
+	for i := r.n; i < len(r.buf); i++ {
+		if r.buf[r.slot(i)].buf != nil {
+			t.Fatalf("%s: dead ring slot %d keeps a buffer", where, i)
 		}
 	}
 }
@@ -110,11 +141,20 @@ func TestListAgainstReference(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	vals := []string{"a", "b", "c", "d", ""}
 	idx := func() int64 { return int64(r.Intn(30) - 15) }
+	defer func(b int) { listChunkBytes = b }(listChunkBytes)
 	for round := 0; round < 40; round++ {
+		// Odd rounds use tiny chunks, so pushes, edits and trims cross chunk boundaries.
+		listChunkBytes = 8192
+		if round%2 == 1 {
+			listChunkBytes = 24 + r.Intn(40)
+		}
 		var l List
 		var ref refList
 		for step := 0; step < 3000; step++ {
 			v := vals[r.Intn(len(vals))]
+			if r.Intn(25) == 0 {
+				v = strings.Repeat(v+"L", 20+r.Intn(200)) // bigger than a tiny chunk
+			}
 			var op string
 			switch k := r.Intn(100); {
 			case k < 20:
@@ -254,14 +294,48 @@ func TestListShrinks(t *testing.T) {
 	for i := 0; i < 99990; i++ {
 		l.PopFront()
 	}
-	if len(l.buf) > 64 {
-		t.Fatalf("capacity %d after popping to 10 elements", len(l.buf))
+	if l.chunks.len() != 1 || len(l.chunks.buf) > 64 {
+		t.Fatalf("%d chunks in a ring of %d after popping to 10 elements", l.chunks.len(), len(l.chunks.buf))
 	}
 	for l.Len() > 0 {
 		l.PopBack()
 	}
-	if l.buf != nil {
-		t.Fatal("empty list keeps its buffer")
+	if l.chunks.buf != nil {
+		t.Fatal("empty list keeps its chunks")
+	}
+}
+
+// TestListEntrySizes packs elements whose lengths straddle every varint boundary and walks
+// them back in both directions.
+func TestListEntrySizes(t *testing.T) {
+	var l List
+	var ref refList
+	for _, n := range []int{0, 1, 125, 126, 127, 128, 129, 16380, 16381, 16383, 16384, 16385, 2097150, 2097152} {
+		v := strings.Repeat("v", n)
+		l.PushBackString(v)
+		l.PushFrontString(v)
+		ref = append(append(refList{v}, ref...), v)
+		checkList(t, n, "push", &l, ref)
+	}
+	for i := range ref {
+		if got, _ := l.Index(int64(i)); got != ref[i] {
+			t.Fatalf("Index(%d) has %d bytes, want %d", i, len(got), len(ref[i]))
+		}
+	}
+}
+
+func TestListPacksSmallElements(t *testing.T) {
+	var l List
+	for i := 0; i < 1_000_000; i++ {
+		l.PushFront([]byte("xxx"))
+	}
+	bytes := 0
+	for k := 0; k < l.chunks.len(); k++ {
+		bytes += len(l.chunks.at(k).buf)
+	}
+	// An element of 3 bytes packs into 5; chunks are filled to listChunkBytes.
+	if per := float64(bytes) / float64(l.Len()); per > 5.1 {
+		t.Fatalf("%.2f bytes per 3-byte element in %d chunks", per, l.chunks.len())
 	}
 }
 
