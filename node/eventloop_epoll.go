@@ -34,7 +34,11 @@ type eventLoop struct {
 	stopped bool              // epfd is closed (its number may belong to another file now)
 
 	events []syscall.EpollEvent
-	ready  []*Client
+	// pollFn is l.pollReady, made once: a closure made per wait would be garbage per round.
+	pollFn  func(uintptr) bool
+	polled  int   // sockets pollReady took
+	pollErr error // and its error
+	ready   []*Client
 	// replied holds the clients with replies to write once every ready socket has been
 	// read, as redis-server writes in beforeSleep: a client reading replies wakes once per
 	// round, not once per socket served before the next of its sockets.
@@ -71,11 +75,13 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 		f.Close()
 		return nil, err
 	}
-	return &eventLoop{
+	l := &eventLoop{
 		srv: s, epfd: fd, file: f, raw: raw,
 		conns:  make(map[int32]*Client),
 		events: make([]syscall.EpollEvent, loopBatch),
-	}, nil
+	}
+	l.pollFn = l.pollReady
+	return l, nil
 }
 
 // startEventLoops starts one loop per core that runs Go code; without them (an error here)
@@ -155,15 +161,11 @@ func (l *eventLoop) run() {
 	defer l.srv.wg.Done()
 	defer l.closeAll()
 	for {
-		n := 0
-		var werr error
-		err := l.raw.Read(func(uintptr) bool {
-			n, werr = l.poll()
-			return n > 0 || (werr != nil && werr != syscall.EINTR)
-		})
-		if err != nil || werr != nil {
+		err := l.raw.Read(l.pollFn)
+		if err != nil || l.pollErr != nil {
 			return // closed at shutdown
 		}
+		n := l.polled
 		l.ready = l.ready[:0]
 		l.mu.Lock()
 		for _, ev := range l.events[:n] {
@@ -316,6 +318,16 @@ func (l *eventLoop) writeOut(c *Client) bool {
 // wait), so they are made raw: without telling the scheduler, which would otherwise have
 // its monitor thread hand the loop's core to another thread during a long loopback write,
 // and wake every 20µs to do so.
+
+// pollReady is the raw.Read callback: it polls, and tells the netpoller to park the loop
+// until the epoll descriptor is readable when no socket is ready.
+func (l *eventLoop) pollReady(uintptr) bool {
+	l.polled, l.pollErr = l.poll()
+	if l.pollErr == syscall.EINTR {
+		l.pollErr = nil
+	}
+	return l.polled > 0 || l.pollErr != nil
+}
 
 // poll takes the ready sockets without waiting (epoll_pwait with no signal mask).
 func (l *eventLoop) poll() (int, error) {
