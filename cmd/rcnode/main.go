@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/rcnode/rcnode/internal/gcpace"
 	"github.com/rcnode/rcnode/node"
 	"github.com/rcnode/rcnode/node/config"
 )
@@ -35,6 +36,7 @@ func run(args []string) int {
 		return 1
 	}
 	runtime.GOMAXPROCS(threadsFor(cfg, runtime.NumCPU()))
+	gcpace.Start()
 	if err := os.Chdir(cfg.Dir); err != nil {
 		fmt.Fprintf(os.Stderr, "Can't chdir to '%s': %v\n", cfg.Dir, err)
 		return 1
