@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rcnode/rcnode/node/datatype"
@@ -9,17 +10,17 @@ import (
 
 func listElems(l *datatype.List) []string {
 	var out []string
-	l.ForEach(func(v string) bool { out = append(out, v); return true })
+	l.ForEach(func(v string) bool { out = append(out, strings.Clone(v)); return true })
 	return out
 }
 
 // TestCloneList checks that COPY's clone has the same elements in order, also when the
-// source's ring buffer wraps, and that changing either list leaves the other alone.
+// source was pushed at both ends and spans many chunks, and that changing either list leaves
+// the other alone.
 func TestCloneList(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 8, 9, 100} {
+	for _, n := range []int{0, 1, 7, 8, 9, 100, 10000} {
 		l := &datatype.List{}
 		for i := 0; i < n; i++ {
-			// Alternate ends so the ring buffer's head wraps around.
 			if i%2 == 0 {
 				l.PushFront([]byte(fmt.Sprint(i)))
 			} else {

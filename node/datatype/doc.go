@@ -2,7 +2,8 @@
 // set types, each a plain Go type with exactly the operations the commands need and Redis
 // 7.0's ordering and encoding semantics:
 //
-//   - List: a ring-buffer deque (LPUSH/RPOP O(1), LINDEX/LSET/LRANGE/LINSERT/LREM/LTRIM/LPOS).
+//   - List: a deque of packed chunks, like Redis's quicklist of listpacks (LPUSH/RPOP O(1),
+//     LINDEX/LSET/LRANGE/LINSERT/LREM/LTRIM/LPOS walking from the nearer end).
 //   - Hash: insertion-ordered while it would be a listpack in Redis (HGETALL order is
 //     observable), a hash table after the irreversible conversion.
 //   - Set: a sorted int64 slice while it would be an intset (SMEMBERS replies sorted), a
@@ -18,7 +19,9 @@
 //
 // Stored elements are Go strings: immutable, so they can be handed to the reply writer or
 // kept by the caller without copying, and a map key and a slice entry can share one copy
-// of the bytes. Arguments are []byte (the request buffer) and are copied when stored.
+// of the bytes. Lists are the exception: their elements are packed bytes, and the strings
+// List.Each hands out share them until the list next changes. Arguments are []byte (the
+// request buffer) and are copied when stored.
 package datatype
 
 // Rand returns a uniformly distributed integer in [0, n); n > 0. A *math/rand.Rand's Intn

@@ -86,7 +86,7 @@ func (r refList) pos(elem string, rank, count, maxlen int64) []int {
 
 func listContents(l *List) []string {
 	var out []string
-	l.ForEach(func(v string) bool { out = append(out, v); return true })
+	l.ForEach(func(v string) bool { out = append(out, strings.Clone(v)); return true })
 	return out
 }
 
@@ -207,7 +207,7 @@ func TestListAgainstReference(t *testing.T) {
 				op = fmt.Sprintf("range %d %d", start, stop)
 				lo, hi := l.Range(start, stop)
 				var got []string
-				l.Each(lo, hi, func(s string) bool { got = append(got, s); return true })
+				l.Each(lo, hi, func(s string) bool { got = append(got, strings.Clone(s)); return true })
 				var want []string
 				// LRANGE as t_list.c computes it.
 				s, e, n := start, stop, int64(len(ref))

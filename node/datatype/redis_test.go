@@ -67,7 +67,7 @@ func TestListAgainstRedis(t *testing.T) {
 			cmd = []any{"LRANGE", "l", i, j}
 			lo, hi := l.Range(i, j)
 			out := []any{}
-			l.Each(lo, hi, func(s string) bool { out = append(out, s); return true })
+			l.Each(lo, hi, func(s string) bool { out = append(out, strings.Clone(s)); return true })
 			got = out
 		case 6:
 			after := r.Intn(2) == 0

@@ -72,7 +72,7 @@ func parseFlags(args []string) (*options, error) {
 	pipes := fs.String("P", "1,16", "comma-separated redis-benchmark -P values (pipeline depths)")
 	fs.IntVar(&o.keyspace, "r", 100000, "redis-benchmark -r: random keyspace size")
 	tests := fs.String("t", "set,get,incr,lpush,hset,zadd", "comma-separated redis-benchmark -t tests")
-	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each round runs both servers, alternating which goes first")
+	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each round starts both servers and runs each test on one after the other, alternating which goes first")
 	fs.DurationVar(&o.runTimout, "run-timeout", 5*time.Minute, "limit for one redis-benchmark run")
 	fs.Float64Var(&o.maxNoise, "max-noise", 0.10, "repeat a redis-benchmark run if other processes took more than this fraction of the machine's CPU during it")
 	fs.IntVar(&o.noiseRetries, "noise-retries", 3, "how many times a noisy run is repeated at most (the quietest attempt is kept)")

@@ -146,7 +146,7 @@ func (r *report) markdown() string {
 	if r.thru != nil {
 		w("### Throughput\n\n")
 		w("`redis-benchmark -h 127.0.0.1 -p P -t <test> -c %d -n <N> -P <pipeline> -r %d --csv` with N = %d at -P 1 and %d deeper, one test per run; "+
-			"%d rounds, each starting each server fresh, the two servers alternating (only one running at a time); "+
+			"%d rounds, each starting both servers fresh, then running each test on one server right after the other (odd rounds the other one first; only one benchmarked at a time); "+
 			"the median of the rounds per row; a run during which other processes took more than %.0f%% of the machine's CPU is repeated "+
 			"(at most %d times, the quietest attempt kept). p99 in ms. Target: ratio ≥ 1.00x and rcnode p99 ≤ redis p99 on every row.\n\n",
 			o.clients, o.keyspace, o.requests, o.requestsFor(2), o.rounds, 100*o.maxNoise, o.noiseRetries)

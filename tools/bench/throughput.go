@@ -91,9 +91,10 @@ func (r *thruResult) addRow(k rowKey) {
 	}
 }
 
-// throughput runs every test at every pipeline depth against each server in turn, for
-// o.rounds rounds. Each round starts each server fresh; odd rounds start with the other
-// server, so drift on the machine hits both.
+// throughput runs every test at every pipeline depth against each server, for o.rounds
+// rounds. Each round starts each server fresh; then each test runs on one server right after
+// the other, odd rounds starting with the other server, so the two runs of a row are seconds
+// apart and drift on the machine hits both.
 func throughput(ctx context.Context, o *options, servers []serverSpec, work string) (*thruResult, error) {
 	res := &thruResult{
 		samples: map[rowKey]map[string][]sample{},
@@ -110,10 +111,8 @@ func throughput(ctx context.Context, o *options, servers []serverSpec, work stri
 		if round%2 == 1 {
 			order = []serverSpec{servers[1], servers[0]}
 		}
-		for _, spec := range order {
-			if err := thruRound(ctx, o, spec, work, round, res, names); err != nil {
-				return nil, err
-			}
+		if err := thruRound(ctx, o, order, work, round, res, names); err != nil {
+			return nil, err
 		}
 	}
 	// A test that failed on every server before any row name was seen still gets a row.
@@ -127,71 +126,96 @@ func throughput(ctx context.Context, o *options, servers []serverSpec, work stri
 	return res, nil
 }
 
-func thruRound(ctx context.Context, o *options, spec serverSpec, work string, round int, res *thruResult, names map[string][]string) error {
-	srv, err := startServer(ctx, spec, o.pinServer, work)
-	if err != nil {
-		return err
-	}
-	logf("round %d/%d %s started on port %d (load average %.2f)", round+1, o.rounds, spec.name, srv.port, loadAvg())
-	var others otherCPU
+// session is one server's part of a round.
+type session struct {
+	spec   serverSpec
+	work   string // where servers get their directories
+	srv    *server
+	others otherCPU
+}
+
+func thruRound(ctx context.Context, o *options, specs []serverSpec, work string, round int, res *thruResult, names map[string][]string) error {
+	sessions := make([]*session, 0, len(specs))
 	defer func() {
-		if srv != nil {
-			srv.stop()
-		}
-		res.others = append(res.others, sessionOthers{spec.name, others.share()})
-		if sh := others.share(); sh >= 0 {
-			logf("round %d/%d %s: other processes took %.0f%% of the machine's CPU meanwhile", round+1, o.rounds, spec.name, 100*sh)
+		for _, s := range sessions {
+			if s.srv != nil {
+				s.srv.stop()
+			}
+			res.others = append(res.others, sessionOthers{s.spec.name, s.others.share()})
+			if sh := s.others.share(); sh >= 0 {
+				logf("round %d/%d %s: other processes took %.0f%% of the machine's CPU meanwhile", round+1, o.rounds, s.spec.name, 100*sh)
+			}
 		}
 	}()
+	for _, spec := range specs {
+		srv, err := startServer(ctx, spec, o.pinServer, work)
+		if err != nil {
+			return err
+		}
+		sessions = append(sessions, &session{spec: spec, work: work, srv: srv})
+		logf("round %d/%d %s started on port %d (load average %.2f)", round+1, o.rounds, spec.name, srv.port, loadAvg())
+	}
 	for _, p := range o.pipelines {
 		for _, t := range o.tests {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			start := time.Now()
-			rows, runErr := measuredRun(ctx, o, srv, t, p, &others, res, func(format string, args ...any) {
-				logf("round %d/%d %-6s -P %-3d %-12s "+format, append([]any{round + 1, o.rounds, spec.name, p, t}, args...)...)
-			})
-			for _, row := range rows {
-				k := rowKey{row.test, p}
-				res.addRow(k)
-				res.samples[k][spec.name] = append(res.samples[k][spec.name], sample{row.rps, row.p99})
-				if !contains(names[t], row.test) {
-					names[t] = append(names[t], row.test)
-				}
-				logf("round %d/%d %-6s -P %-3d %-12s %12.0f rps  p99 %.3f ms", round+1, o.rounds, spec.name, p, row.test, row.rps, row.p99)
-			}
-			if runErr == nil && len(rows) == 0 {
-				runErr = fmt.Errorf("redis-benchmark printed no result")
-			}
-			if runErr != nil {
+			for _, s := range sessions {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				msg := runErr.Error()
-				logf("round %d/%d %-6s -P %-3d %-12s FAILED after %v: %s", round+1, o.rounds, spec.name, p, t, time.Since(start).Round(time.Millisecond), msg)
-				testNames := names[t]
-				if len(testNames) == 0 {
-					testNames = []string{strings.ToUpper(t)}
-				}
-				for _, n := range testNames {
-					k := rowKey{n, p}
-					if got := rowsHave(rows, n); !got {
-						res.addRow(k)
-						res.fails[k][spec.name] = msg
-					}
-				}
-				if !srv.alive() {
-					logf("%s exited; restarting it for the remaining tests\n%s", spec.name, srv.logTail())
-					srv.stop()
-					next, err := startServer(ctx, spec, o.pinServer, work)
-					if err != nil {
-						srv = nil
-						return err
-					}
-					srv = next
+				if err := s.run(ctx, o, t, p, round, res, names); err != nil {
+					return err
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// run runs one test at one depth on the session's server and records its rows, or the
+// failure on them; a server that died is restarted for the tests still to come.
+func (s *session) run(ctx context.Context, o *options, t string, p, round int, res *thruResult, names map[string][]string) error {
+	name := s.spec.name
+	start := time.Now()
+	rows, runErr := measuredRun(ctx, o, s.srv, t, p, &s.others, res, func(format string, args ...any) {
+		logf("round %d/%d %-6s -P %-3d %-12s "+format, append([]any{round + 1, o.rounds, name, p, t}, args...)...)
+	})
+	for _, row := range rows {
+		k := rowKey{row.test, p}
+		res.addRow(k)
+		res.samples[k][name] = append(res.samples[k][name], sample{row.rps, row.p99})
+		if !contains(names[t], row.test) {
+			names[t] = append(names[t], row.test)
+		}
+		logf("round %d/%d %-6s -P %-3d %-12s %12.0f rps  p99 %.3f ms", round+1, o.rounds, name, p, row.test, row.rps, row.p99)
+	}
+	if runErr == nil && len(rows) == 0 {
+		runErr = fmt.Errorf("redis-benchmark printed no result")
+	}
+	if runErr == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	msg := runErr.Error()
+	logf("round %d/%d %-6s -P %-3d %-12s FAILED after %v: %s", round+1, o.rounds, name, p, t, time.Since(start).Round(time.Millisecond), msg)
+	testNames := names[t]
+	if len(testNames) == 0 {
+		testNames = []string{strings.ToUpper(t)}
+	}
+	for _, n := range testNames {
+		if !rowsHave(rows, n) {
+			k := rowKey{n, p}
+			res.addRow(k)
+			res.fails[k][name] = msg
+		}
+	}
+	if !s.srv.alive() {
+		logf("%s exited; restarting it for the remaining tests\n%s", name, s.srv.logTail())
+		s.srv.stop()
+		next, err := startServer(ctx, s.spec, o.pinServer, s.work)
+		s.srv = next
+		if err != nil {
+			return err
 		}
 	}
 	return nil
