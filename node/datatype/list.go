@@ -93,14 +93,14 @@ func (l *List) index(i int64) (int, bool) {
 	return int(i), true
 }
 
-// locate returns the chunk holding element i (0 <= i < n), the element's index in it and
-// where its entry starts, walking from the nearer end of the list.
-func (l *List) locate(i int) (k, j, p int) {
+// locate returns the chunk holding element i (0 <= i < n) and where the element's entry
+// starts, walking from the nearer end of the list.
+func (l *List) locate(i int) (k, p int) {
 	if i < l.n/2 {
 		for k = 0; ; k++ {
 			c := l.chunks.at(k)
 			if i < c.n {
-				return k, i, c.offset(i)
+				return k, c.offset(i)
 			}
 			i -= c.n
 		}
@@ -109,12 +109,14 @@ func (l *List) locate(i int) (k, j, p int) {
 	for k = l.chunks.len() - 1; ; k-- {
 		c := l.chunks.at(k)
 		if back < c.n {
-			j = c.n - 1 - back
-			return k, j, c.offset(j)
+			return k, c.offset(c.n - 1 - back)
 		}
 		back -= c.n
 	}
 }
+
+// shared is b as a string without a copy, for the callbacks of Each and eachBackward.
+func shared(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // Index returns the element at index i; negative indexes count from the end (-1 is the
 // last). ok is false when i is out of range (LINDEX replies nil).
@@ -123,7 +125,7 @@ func (l *List) Index(i int64) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	k, _, p := l.locate(j)
+	k, p := l.locate(j)
 	v, _ := l.chunks.at(k).entry(p)
 	return string(v), true
 }
@@ -135,7 +137,7 @@ func (l *List) Set(i int64, v []byte) bool {
 	if !ok {
 		return false
 	}
-	k, _, p := l.locate(j)
+	k, p := l.locate(j)
 	_, next := l.chunks.at(k).entry(p)
 	l.rewrite(k, p, next, v, 0)
 	return true
@@ -199,7 +201,7 @@ func (l *List) Each(lo, hi int, fn func(v string) bool) {
 	if lo >= hi {
 		return
 	}
-	k, _, p := l.locate(lo)
+	k, p := l.locate(lo)
 	for left := hi - lo; left > 0; k++ {
 		c := l.chunks.at(k)
 		if p < 0 {
@@ -207,7 +209,7 @@ func (l *List) Each(lo, hi int, fn func(v string) bool) {
 		}
 		for ; p < c.hi && left > 0; left-- {
 			v, next := c.entry(p)
-			if !fn(unsafe.String(unsafe.SliceData(v), len(v))) {
+			if !fn(shared(v)) {
 				return
 			}
 			p = next
@@ -229,7 +231,7 @@ func (l *List) eachBackward(fn func(i int, v string) bool) {
 		for e := c.hi; e > c.lo; i-- {
 			p := c.prev(e)
 			v, _ := c.entry(p)
-			if !fn(i, unsafe.String(unsafe.SliceData(v), len(v))) {
+			if !fn(i, shared(v)) {
 				return
 			}
 			e = p
@@ -245,7 +247,7 @@ func (l *List) insertAt(i int, v []byte) {
 	case l.n:
 		l.PushBack(v)
 	default:
-		k, _, p := l.locate(i)
+		k, p := l.locate(i)
 		l.rewrite(k, p, p, v, 1)
 	}
 }
@@ -281,7 +283,7 @@ func (l *List) removeAt(i int) {
 	case l.n - 1:
 		l.PopBack()
 	default:
-		k, _, p := l.locate(i)
+		k, p := l.locate(i)
 		_, next := l.chunks.at(k).entry(p)
 		l.rewrite(k, p, next, nil, -1)
 	}
