@@ -1,7 +1,8 @@
 // Command bench measures rcnode beside redis-server 7.0 on this machine, in the same run:
 //
-//   - throughput and p99 latency with redis-benchmark, the two servers run alternately for
-//     several rounds (only one server up at a time) and the median of each row reported;
+//   - throughput and p99 latency with redis-benchmark over several rounds, each test run on
+//     one server right after the other; each row reports every server's median and the
+//     median of the per-round ratios;
 //   - memory: the resident set size of each process after loading the same keys.
 //
 // It prints markdown tables, and with --markdown-out refreshes the results section of a file

@@ -22,6 +22,7 @@ type benchRow struct {
 
 // sample is one server's result for one row in one round.
 type sample struct {
+	round    int
 	rps, p99 float64
 }
 
@@ -181,7 +182,7 @@ func (s *session) run(ctx context.Context, o *options, t string, p, round int, r
 	for _, row := range rows {
 		k := rowKey{row.test, p}
 		res.addRow(k)
-		res.samples[k][name] = append(res.samples[k][name], sample{row.rps, row.p99})
+		res.samples[k][name] = append(res.samples[k][name], sample{round, row.rps, row.p99})
 		if !contains(names[t], row.test) {
 			names[t] = append(names[t], row.test)
 		}
@@ -333,6 +334,20 @@ func index(xs []string, x string) int {
 		}
 	}
 	return -1
+}
+
+// pairedRatios returns, for every round in which both servers measured the row, b's figure
+// divided by a's, as picked by field.
+func pairedRatios(a, b []sample, field func(sample) float64) []float64 {
+	var rs []float64
+	for _, x := range a {
+		for _, y := range b {
+			if y.round == x.round && field(x) > 0 {
+				rs = append(rs, field(y)/field(x))
+			}
+		}
+	}
+	return rs
 }
 
 // median returns the median of xs (the mean of the middle two for an even count).
