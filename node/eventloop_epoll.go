@@ -4,8 +4,10 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"github.com/rcnode/rcnode/clientproto"
@@ -43,6 +45,7 @@ type eventLoop struct {
 	// read, as redis-server writes in beforeSleep: a client reading replies wakes once per
 	// round, not once per socket served before the next of its sockets.
 	replied []*Client
+	spin    spinBudget
 }
 
 // loopConn is a client socket served by an event loop.
@@ -323,10 +326,34 @@ func (l *eventLoop) writeOut(c *Client) bool {
 // until the epoll descriptor is readable when no socket is ready.
 func (l *eventLoop) pollReady(uintptr) bool {
 	l.polled, l.pollErr = l.poll()
+	if l.polled == 0 && l.pollErr == nil {
+		l.spinPoll()
+	}
+	if l.polled > 0 {
+		l.spin.busy(time.Now())
+	}
 	if l.pollErr == syscall.EINTR {
 		l.pollErr = nil
 	}
 	return l.polled > 0 || l.pollErr != nil
+}
+
+// spinPoll polls again, yielding the core between polls, for as long as the spin budget
+// allows or until a socket is ready.
+func (l *eventLoop) spinPoll() {
+	start := time.Now()
+	limit := l.spin.idle(start)
+	now := start
+	for now.Sub(start) < limit {
+		syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0) // a process waiting for the core
+		runtime.Gosched()                                     // the node's other goroutines, the collector's
+		l.polled, l.pollErr = l.poll()
+		now = time.Now()
+		if l.polled != 0 || l.pollErr != nil {
+			break
+		}
+	}
+	l.spin.spun(now.Sub(start))
 }
 
 // poll takes the ready sockets without waiting (epoll_pwait with no signal mask).
