@@ -81,3 +81,18 @@ func BenchmarkDecode1MStrings(b *testing.B) {
 	}
 	b.ReportMetric(float64(benchKeys)*float64(b.N)/b.Elapsed().Seconds(), "keys/s")
 }
+
+// BenchmarkEncodeBigList writes one list of 1M 100-byte elements (about 12k chunks and as
+// many quicklist nodes): the encoder must walk it once per pass, not once per node.
+func BenchmarkEncodeBigList(b *testing.B) {
+	l := &datatype.List{}
+	v := bytes.Repeat([]byte("v"), 100)
+	for range 1_000_000 {
+		l.PushBack(v)
+	}
+	for b.Loop() {
+		if err := writeBench(&countWriter{}, []string{"biglist"}, []any{l}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -163,59 +163,80 @@ func allowInsert(fill, size, count, sz int) bool {
 
 // list writes a LIST_QUICKLIST_2 body: the node count, then each node's container and
 // listpack. Nodes are cut where quicklistPushTail would cut them when the list is built by
-// RPUSH, so a list Redis built that way is written byte for byte as Redis writes it.
+// RPUSH, so a list Redis built that way is written byte for byte as Redis writes it. It
+// walks the list twice, once to count the nodes and once to write them; fetching each node's
+// range by index would walk from an end of the list for every node.
 func (e *valueEncoder) list(o *out, l *datatype.List) {
 	nodes := 0
-	e.eachNode(l, func(lo, hi int, plain bool) { nodes++ })
-	o.length(uint64(nodes))
-	e.eachNode(l, func(lo, hi int, plain bool) {
-		if o.err != nil {
-			return
+	cut := e.nodeCutter()
+	l.ForEach(func(v string) bool {
+		if starts, _ := cut.next(v); starts {
+			nodes++
 		}
-		if plain {
-			o.length(containerPlain)
-			v, _ := l.Index(int64(lo))
-			str(o, v)
-			return
-		}
-		o.length(containerPacked)
-		lp := newLP(e.scratch[:0])
-		l.Each(lo, hi, func(v string) bool { lpAppendStr(&lp, v); return true })
-		e.scratch = lp.finish()
-		str(o, e.scratch)
-		o.maybeFlush()
+		return true
 	})
+	o.length(uint64(nodes))
+
+	cut = e.nodeCutter()
+	var lp lpBuilder
+	open := false // a packed node is being built in lp
+	closeNode := func() {
+		if open {
+			e.scratch = lp.finish()
+			str(o, e.scratch)
+			o.maybeFlush()
+			open = false
+		}
+	}
+	l.ForEach(func(v string) bool {
+		starts, plain := cut.next(v)
+		if starts {
+			closeNode()
+		}
+		switch {
+		case plain:
+			o.length(containerPlain)
+			str(o, v)
+		case starts:
+			o.length(containerPacked)
+			lp = newLP(e.scratch[:0])
+			open = true
+			lpAppendStr(&lp, v)
+		default:
+			lpAppendStr(&lp, v)
+		}
+		return o.err == nil
+	})
+	closeNode()
 }
 
-// eachNode calls fn with the element range [lo, hi) of every quicklist node.
-func (e *valueEncoder) eachNode(l *datatype.List, fn func(lo, hi int, plain bool)) {
+// quicklistCutter tells, element by element, where quicklistPushTail starts a new node.
+type quicklistCutter struct {
+	fill, size, count int
+	inNode            bool // a packed node is open
+}
+
+func (e *valueEncoder) nodeCutter() quicklistCutter {
 	fill := e.fill
 	if fill == 0 {
 		fill = -2 // Redis's default; 0 is not a valid setting
 	}
-	lo, size, count, i := 0, 0, 0, 0
-	inNode := false
-	l.ForEach(func(v string) bool {
-		switch {
-		case len(v) >= packedThreshold:
-			if inNode {
-				fn(lo, i, false)
-			}
-			fn(i, i+1, true)
-			inNode = false
-		case inNode && allowInsert(fill, size, count, len(v)):
-			size += lpEntrySize(v)
-			count++
-		default:
-			if inNode {
-				fn(lo, i, false)
-			}
-			lo, size, count, inNode = i, emptyListpackSize+lpEntrySize(v), 1, true
-		}
-		i++
-		return true
-	})
-	if inNode {
-		fn(lo, i, false)
+	return quicklistCutter{fill: fill}
+}
+
+// next takes the list's next element: starts says it begins a new node, plain that the node
+// is a plain one, holding it alone.
+func (c *quicklistCutter) next(v string) (starts, plain bool) {
+	switch {
+	case len(v) >= packedThreshold:
+		c.inNode = false
+		return true, true
+	case c.inNode && allowInsert(c.fill, c.size, c.count, len(v)):
+		c.size += lpEntrySize(v)
+		c.count++
+		return false, false
+	default:
+		c.size, c.count, c.inNode = emptyListpackSize+lpEntrySize(v), 1, true
+		return true, false
 	}
 }
