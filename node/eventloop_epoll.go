@@ -346,7 +346,7 @@ func (l *eventLoop) spinPoll() {
 	now := start
 	for now.Sub(start) < limit {
 		syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0) // a process waiting for the core
-		runtime.Gosched()                                     // the node's other goroutines, the collector's
+		runtime.Gosched()                                    // the node's other goroutines, the collector's
 		l.polled, l.pollErr = l.poll()
 		now = time.Now()
 		if l.polled != 0 || l.pollErr != nil {
