@@ -5,6 +5,7 @@ import (
 
 	"github.com/rcnode/rcnode/gossip"
 	"github.com/rcnode/rcnode/gossip/bus"
+	"github.com/rcnode/rcnode/internal/gcpace"
 )
 
 // clusterBus is what the node needs of the cluster bus driver (gossip/bus.Bus). The state
@@ -77,14 +78,19 @@ func (s *Server) startCluster() error {
 func (s *Server) onRouting(r *gossip.Routing) {
 	s.setRouting(r)
 	db := s.ks.DBs[0]
+	dropped := 0
 	for _, slot := range s.lostSlots {
 		s.ks.Lock(slot)
 		n := db.FlushSlot(slot)
 		s.ks.Unlock(slot)
 		if n > 0 {
+			dropped += n
 			s.ks.AddDirty(int64(n))
 			s.log.Debugf("Deleted %d keys of slot %d, now served by another node", n, slot)
 		}
+	}
+	if dropped > 0 {
+		gcpace.Release()
 	}
 	s.lostSlots = s.lostSlots[:0]
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/gcpace"
 	"github.com/rcnode/rcnode/internal/numconv"
 )
 
@@ -53,7 +54,16 @@ func cmdFlushAll(c *Client, args [][]byte) {
 	c.propagateNow(args)
 	c.unlockAll()
 	c.srv.ks.AddDirty(n + 1)
+	releaseFlushed(n)
 	c.w.OK()
+}
+
+// releaseFlushed has the memory of n flushed keys handed back to the OS soon, as
+// redis-server's allocator does: nothing would make Go's collector look for it.
+func releaseFlushed(n int64) {
+	if n > 0 {
+		gcpace.Release()
+	}
 }
 
 func cmdFlushDB(c *Client, args [][]byte) {
@@ -65,6 +75,7 @@ func cmdFlushDB(c *Client, args [][]byte) {
 	c.propagateNow(args)
 	c.unlockAll()
 	c.srv.ks.AddDirty(n + 1)
+	releaseFlushed(n)
 	c.w.OK()
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"time"
 
+	"github.com/rcnode/rcnode/internal/gcpace"
 	"github.com/rcnode/rcnode/node/keyspace"
 	"github.com/rcnode/rcnode/node/rdb"
 	"github.com/rcnode/rcnode/slots"
@@ -52,6 +53,7 @@ func (s *Server) loadRDB(br *bufio.Reader, dropExpired bool, after func(rdb.Info
 		db.SwapContents(fresh.DBs[i])
 	}
 	s.ks.UnlockAll()
+	gcpace.Release() // the data set replaced is garbage now
 	return res, nil
 }
 

@@ -13,6 +13,14 @@
 //
 // The runtime's own trigger stays as a backstop, at a higher GOGC, for a heap that grows
 // faster than the pacer checks it.
+//
+// The pacer also hands memory back to the OS, as redis-server's allocator does on its own.
+// Go finds garbage only when it collects, and collects only when something allocates, so
+// after FLUSHALL a quiet node kept its whole former heap resident (270 MB for 1.26M keys,
+// for minutes); and the runtime's scavenger keeps free memory up to its heap goal, which
+// the backstop puts at 5x the live heap. So the pacer collects and releases free memory
+// when asked (Release, after a bulk drop of data), and once the heap has been quiet for a
+// second with a good deal of it free or not yet collected.
 package gcpace
 
 import (
@@ -20,6 +28,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,7 +47,21 @@ const (
 	minInterval = 5 * time.Millisecond
 	maxInterval = 200 * time.Millisecond
 	busyGrowth  = 1 << 20
+	// A heap that grew or shrank by less than busyGrowth per check for quietAfter is quiet;
+	// then, with more than max(minSlack, live/slackDivisor) free or uncollected, the pacer
+	// collects and releases what is free, once per quiet spell.
+	quietAfter   = time.Second
+	minSlack     = 16 << 20
+	slackDivisor = 8
 )
+
+var releaseWanted atomic.Bool
+
+// Release asks the pacer to collect and hand freed memory back to the OS at its next check
+// (within minInterval once the heap moves, maxInterval when idle): for code that just
+// dropped much of the data set at once, whose garbage no allocation would make the collector
+// look for.
+func Release() { releaseWanted.Store(true) }
 
 // Start runs the pacer for the life of the process, unless GOGC is set in the environment:
 // then the user chose how the collector runs, and the runtime's pacer is left alone.
@@ -54,21 +77,70 @@ func run() {
 	samples := []metrics.Sample{
 		{Name: "/gc/heap/live:bytes"},
 		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"},
 	}
-	wait := minInterval
-	var last uint64
+	var p pacer
 	for {
-		time.Sleep(wait)
+		time.Sleep(p.wait)
 		metrics.Read(samples)
-		live, heap := samples[0].Value.Uint64(), samples[1].Value.Uint64()
-		if heap >= max(minHeap, uint64(float64(live)*(1+growth))) {
+		h := heapState{live: samples[0].Value.Uint64(), objects: samples[1].Value.Uint64(), free: samples[2].Value.Uint64()}
+		switch p.check(h, releaseWanted.Swap(false)) {
+		case collect:
 			runtime.GC()
+		case release:
+			debug.FreeOSMemory()
 		}
-		if heap > last+busyGrowth {
-			wait = minInterval
-		} else {
-			wait = min(2*wait, maxInterval)
-		}
-		last = heap
 	}
+}
+
+// heapState is what the pacer reads at a check.
+type heapState struct {
+	live    uint64 // what the last collection left live
+	objects uint64 // in objects, live or not yet collected
+	free    uint64 // in free spans not yet returned to the OS
+}
+
+type action int
+
+const (
+	none action = iota
+	collect
+	release // collect, then return every free span to the OS
+)
+
+// pacer decides, check by check, when to collect; it keeps the time between checks.
+type pacer struct {
+	wait     time.Duration // until the next check
+	last     uint64        // objects at the last check
+	quiet    time.Duration // how long the heap has been quiet
+	released bool          // already released in this quiet spell
+}
+
+// check takes the heap's state, and whether a release was asked for, and says what to do.
+func (p *pacer) check(h heapState, asked bool) action {
+	elapsed := p.wait
+	moved := h.objects > p.last+busyGrowth || h.objects+busyGrowth < p.last
+	if h.objects > p.last+busyGrowth {
+		p.wait = minInterval
+	} else {
+		p.wait = min(max(2*p.wait, minInterval), maxInterval)
+	}
+	p.last = h.objects
+	if moved {
+		p.quiet, p.released = 0, false
+	} else {
+		p.quiet += elapsed
+	}
+	switch {
+	case asked:
+		p.released = true
+		return release
+	case h.objects >= max(minHeap, uint64(float64(h.live)*(1+growth))):
+		return collect
+	case p.quiet >= quietAfter && !p.released &&
+		h.free+(h.objects-min(h.live, h.objects)) > max(minSlack, h.live/slackDivisor):
+		p.released = true
+		return release
+	}
+	return none
 }

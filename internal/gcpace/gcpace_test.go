@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 )
@@ -58,4 +59,81 @@ func TestStart(t *testing.T) {
 		time.Sleep(100 * time.Microsecond)
 	}
 	runtime.KeepAlive(live)
+
+	// Release: 64 MB dropped at once go back to the OS without any allocation to prompt it,
+	// and sooner than a quiet heap would have them released.
+	released := func() uint64 {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/released:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	big := make([][]byte, 64)
+	for i := range big {
+		big[i] = make([]byte, 1<<20)
+	}
+	runtime.KeepAlive(big)
+	big = nil
+	before64 := released()
+	Release()
+	for deadline := time.Now().Add(quietAfter / 2); released() < before64+48<<20; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after Release, %d MB released, want 48 MB more than %d", released()>>20, before64>>20)
+		}
+	}
+}
+
+func TestPacerCheck(t *testing.T) {
+	const mb = 1 << 20
+	var p pacer
+	steady := heapState{live: 100 * mb, objects: 120 * mb, free: 2 * mb}
+
+	if got := p.check(heapState{live: 100 * mb, objects: 191 * mb}, false); got != collect {
+		t.Fatalf("heap at 1.91x live: %v, want collect", got)
+	}
+	if p.wait != minInterval {
+		t.Fatalf("a growing heap is checked every %v, want %v", p.wait, minInterval)
+	}
+	if got := p.check(heapState{live: 100 * mb, objects: 189 * mb}, false); got != none {
+		t.Fatalf("heap at 1.89x live: %v, want none", got)
+	}
+	if got := p.check(steady, true); got != release {
+		t.Fatalf("asked to release: %v", got)
+	}
+
+	// Quiet with 22 MB uncollected or free (more than 16 MB and live/8): one release once
+	// the heap has been quiet for quietAfter, then none while it stays so.
+	p = pacer{last: steady.objects}
+	var waited time.Duration
+	released := 0
+	for waited < 10*time.Second {
+		waited += p.wait
+		if p.check(steady, false) == release {
+			released++
+			if waited < quietAfter {
+				t.Fatalf("released after %v of quiet, want at least %v", waited, quietAfter)
+			}
+		}
+	}
+	if released != 1 {
+		t.Fatalf("released %d times in a 10 s quiet spell, want once", released)
+	}
+	if p.wait != maxInterval {
+		t.Fatalf("a quiet heap is checked every %v, want %v", p.wait, maxInterval)
+	}
+	// A heap that moves starts a new spell; one with little slack is left alone.
+	p.check(heapState{live: 100 * mb, objects: 150 * mb}, false)
+	tight := heapState{live: 100 * mb, objects: 105 * mb, free: 1 * mb}
+	p.check(tight, false)
+	for waited = 0; waited < 10*time.Second; waited += p.wait {
+		if got := p.check(tight, false); got != none {
+			t.Fatalf("a quiet heap with 6 MB of slack: %v, want none", got)
+		}
+	}
+	p.check(heapState{live: 100 * mb, objects: 80 * mb}, false) // shrank: moved
+	for waited = 0; waited < 2*time.Second; waited += p.wait {
+		if p.check(heapState{live: 100 * mb, objects: 80 * mb, free: 40 * mb}, false) == release {
+			return
+		}
+	}
+	t.Fatal("no release in the quiet spell after the heap shrank, with 40 MB free")
 }
