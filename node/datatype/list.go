@@ -167,7 +167,31 @@ func (l *List) rewrite(k, from, to int, v []byte, dn int) {
 		l.chunks.removeAt(k)
 	case c.used() > listChunkBytes && c.n > 1:
 		l.split(k)
+	case sz < to-from: // it shrank
+		l.mergeSmall(k)
 	}
+}
+
+// mergeSmall joins chunk k, which just shrank, with its smaller neighbour when the two fit
+// in three quarters of listChunkBytes, as quicklist merges nodes after a deletion: without
+// it, deleting in the middle of a list leaves it spread thin over many small chunks. The
+// quarter left over keeps an insert into the joined chunk from splitting it at once.
+func (l *List) mergeSmall(k int) {
+	c := l.chunks.at(k)
+	j := -1
+	for _, nb := range [2]int{k - 1, k + 1} {
+		if nb >= 0 && nb < l.chunks.len() && (j < 0 || l.chunks.at(nb).used() < l.chunks.at(j).used()) {
+			j = nb
+		}
+	}
+	if j < 0 || c.used()+l.chunks.at(j).used() > listChunkBytes*3/4 {
+		return
+	}
+	first, second := l.chunks.at(min(k, j)), l.chunks.at(max(k, j))
+	nb := make([]byte, 0, first.used()+second.used())
+	nb = append(append(nb, first.buf[first.lo:first.hi]...), second.buf[second.lo:second.hi]...)
+	*first = listChunk{buf: nb, lo: 0, hi: len(nb), n: first.n + second.n}
+	l.chunks.removeAt(max(k, j))
 }
 
 // split cuts chunk k in two halves of about equal size, and those again while one is too big

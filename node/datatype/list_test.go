@@ -364,3 +364,38 @@ func BenchmarkListIndex(b *testing.B) {
 		l.Index(int64(i % 1_000_000))
 	}
 }
+
+// TestListMergesAfterMiddleDeletes deletes three of every four elements from the middle of
+// a list one by one (LREM count 1): the chunks they leave half empty are joined.
+func TestListMergesAfterMiddleDeletes(t *testing.T) {
+	defer func(b int) { listChunkBytes = b }(listChunkBytes)
+	listChunkBytes = 64
+	var l List
+	var ref refList
+	for i := 0; i < 4000; i++ {
+		v := fmt.Sprintf("%04d", i)
+		l.PushBackString(v)
+		ref = append(ref, v)
+	}
+	before := l.chunks.len()
+	var kept refList
+	for i, v := range ref {
+		if i%4 != 0 && i > 0 && i < len(ref)-1 {
+			if l.Remove(1, []byte(v)) != 1 {
+				t.Fatalf("LREM %s found nothing", v)
+			}
+			continue
+		}
+		kept = append(kept, v)
+	}
+	checkList(t, 0, "lrem", &l, kept)
+	used := 0
+	for k := 0; k < l.chunks.len(); k++ {
+		used += l.chunks.at(k).used()
+	}
+	// Chunks are joined while two neighbours fit in 3/4 of listChunkBytes, so on average
+	// they stay over 3/8 full.
+	if fill := float64(used) / float64(l.chunks.len()*listChunkBytes); fill < 0.375 {
+		t.Fatalf("%d chunks (from %d) are %.0f%% full on average", l.chunks.len(), before, 100*fill)
+	}
+}
