@@ -44,6 +44,7 @@ type Client struct {
 	authenticated bool
 	readonly      bool // READONLY: cluster replicas may serve reads
 	asking        bool // ASKING: the next command may touch an importing slot
+	cmdAsking     bool // the running command came after ASKING
 	closeAfter    bool // QUIT and protocol errors: close once the reply is written
 	killed        atomic.Bool
 	locked        bool  // the running command holds c.shards' locks
@@ -62,7 +63,12 @@ type Client struct {
 	isMaster   bool                           // the client applying our master's stream
 	masterLink *masterLink                    // for the master client
 	masterRaw  []byte                         // the master's bytes of the running command
-	allLocked  bool                           // every slot lock is held already (a MULTI from the master)
+	allLocked  bool                           // every slot lock is held already (EXEC, or a MULTI from the master)
+
+	// Transactions (cmd_multi.go): the queued commands while in MULTI, and what EXEC's
+	// commands propagate while it runs.
+	tx   *transaction
+	exec *execPropagation
 
 	ps *pubsubConn // set once the client subscribes (pubsub.go)
 

@@ -61,9 +61,9 @@ func cmdClusterGetKeysInSlot(c *Client, args [][]byte) {
 		c.w.Error("ERR Invalid slot or number of keys")
 		return
 	}
-	c.srv.ks.Lock(int(slot))
+	c.lockSlot(int(slot))
 	keys := c.srv.ks.DBs[0].KeysInSlot(int(slot), int(min(max, math.MaxInt32)))
-	c.srv.ks.Unlock(int(slot))
+	c.unlockSlot(int(slot))
 	c.w.Array(len(keys))
 	for _, k := range keys {
 		c.w.BulkString(k)

@@ -219,15 +219,15 @@ func renameGeneric(c *Client, args [][]byte, nx bool) {
 }
 
 // keysOfSlot collects the keys of slot s in db that match pattern (nil matches all).
-func keysOfSlot(ks *keyspace.Keyspace, db *keyspace.DB, s int, pattern []byte, typ string, out []string) []string {
-	ks.Lock(s)
+func keysOfSlot(c *Client, db *keyspace.DB, s int, pattern []byte, typ string, out []string) []string {
+	c.lockSlot(s)
 	db.ForEachInSlot(s, func(key string, v any) bool {
 		if (pattern == nil || glob.Match(pattern, []byte(key), false)) && (typ == "" || typeName(v) == typ) {
 			out = append(out, key)
 		}
 		return true
 	})
-	ks.Unlock(s)
+	c.unlockSlot(s)
 	return out
 }
 
@@ -239,7 +239,7 @@ func cmdKeys(c *Client, args [][]byte) {
 	var keys []string
 	for s := 0; s < slots.Count; s++ {
 		if c.db.CountInSlot(s) > 0 {
-			keys = keysOfSlot(c.srv.ks, c.db.DB, s, pattern, "", keys)
+			keys = keysOfSlot(c, c.db.DB, s, pattern, "", keys)
 		}
 	}
 	c.w.Array(len(keys))
@@ -263,7 +263,7 @@ func cmdScan(c *Client, args [][]byte) {
 	s := int(min(cursor, slots.Count))
 	for ; s < slots.Count && len(keys) < count; s++ {
 		if c.db.CountInSlot(s) > 0 {
-			keys = keysOfSlot(c.srv.ks, c.db.DB, s, pattern, typ, keys)
+			keys = keysOfSlot(c, c.db.DB, s, pattern, typ, keys)
 		}
 	}
 	if s >= slots.Count {
@@ -285,14 +285,14 @@ func cmdRandomKey(c *Client, args [][]byte) {
 		}
 		var found string
 		got := false
-		c.srv.ks.Lock(s)
+		c.lockSlot(s)
 		skip := rand.IntN(c.db.CountInSlot(s) + 1)
 		c.db.ForEachInSlot(s, func(key string, _ any) bool {
 			found, got = key, true
 			skip--
 			return skip > 0
 		})
-		c.srv.ks.Unlock(s)
+		c.unlockSlot(s)
 		if got {
 			c.w.BulkString(found)
 			return

@@ -200,6 +200,10 @@ func (c *Client) propagateMigratedDeletes(keys [][]byte) {
 // withoutKeyLocks runs fn with the command's slot locks released, and takes them again, in
 // the same order, before it returns.
 func (c *Client) withoutKeyLocks(fn func()) {
+	if c.allLocked { // inside EXEC, which keeps every lock to the end, as Redis blocks
+		fn()
+		return
+	}
 	c.unlockKeys()
 	defer func() {
 		for _, sh := range c.shards {

@@ -123,7 +123,7 @@ func cmdWait(c *Client, args [][]byte) {
 	}
 	offset := c.woff
 	acked := r.countAcks(offset)
-	if int64(acked) >= want {
+	if int64(acked) >= want || c.exec != nil { // inside EXEC it does not block, as in Redis
 		c.w.Int(int64(acked))
 		return
 	}

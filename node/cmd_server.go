@@ -80,7 +80,8 @@ func cmdFlushDB(c *Client, args [][]byte) {
 }
 
 // lockAll takes every slot lock for a command that touches the whole keyspace, unless the
-// command runs inside a transaction from our master, which holds them already.
+// command runs inside a transaction (EXEC, or a MULTI from our master), which holds them
+// already.
 func (c *Client) lockAll() {
 	if !c.allLocked {
 		c.srv.ks.LockAll()
@@ -93,11 +94,32 @@ func (c *Client) unlockAll() {
 	}
 }
 
-func cmdDebug(c *Client, args [][]byte) {
-	if mode := c.srv.Settings().EnableDebugCommand; mode != "yes" && !(mode == "local" && c.loopback) {
-		c.w.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
-		return
+// lockSlot takes slot s's lock for a handler that walks the keyspace itself, unless the
+// command runs in a transaction that holds every lock already.
+func (c *Client) lockSlot(s int) {
+	if !c.allLocked {
+		c.srv.ks.Lock(s)
 	}
+}
+
+func (c *Client) unlockSlot(s int) {
+	if !c.allLocked {
+		c.srv.ks.Unlock(s)
+	}
+}
+
+var debugSpec = clientproto.LookupCommandFullName([]byte("debug"))
+
+const errDebugNotAllowed = `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`
+
+// debugAllowed applies enable-debug-command, which the dispatcher checks before DEBUG runs
+// or is queued.
+func (c *Client) debugAllowed() bool {
+	mode := c.srv.Settings().EnableDebugCommand
+	return mode == "yes" || (mode == "local" && c.loopback)
+}
+
+func cmdDebug(c *Client, args [][]byte) {
 	sub := lowerASCII(args[1])
 	switch {
 	case sub == "sleep" && len(args) == 3:
@@ -108,9 +130,9 @@ func cmdDebug(c *Client, args [][]byte) {
 		}
 		// redis-server sleeps on its only thread, so nothing else runs meanwhile; holding
 		// every slot lock gives clients of the keyspace the same stall.
-		c.srv.ks.LockAll()
+		c.lockAll()
 		time.Sleep(time.Duration(secs * float64(time.Second)))
-		c.srv.ks.UnlockAll()
+		c.unlockAll()
 		c.w.OK()
 	case sub == "set-active-expire" && len(args) == 3:
 		// C's atoi: the leading number, 0 when there is none; any non-zero turns it on.

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -55,9 +56,13 @@ func (c *Client) execute(args [][]byte) {
 func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 	atomic.AddInt64(&c.cmds, 1)
 	c.lastUsed.Store(c.srv.unixTime())
-	// ASKING lasts for the one command after it, rejected or not (Redis's resetClient).
+	// ASKING lasts for the one command after it, rejected or not, or after MULTI until the
+	// transaction ends (Redis's resetClient).
 	asking := c.asking
-	c.asking = false
+	c.cmdAsking = asking
+	if c.tx == nil {
+		c.asking = false
+	}
 	if spec == nil {
 		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
 		return
@@ -72,7 +77,7 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 	}
 	c.lastCmd.Store(&spec.Name)
 	if (spec.Arity > 0 && spec.Arity != len(args)) || len(args) < -spec.Arity {
-		c.rejectf(clientproto.WrongArity(spec.Name))
+		c.reject(spec, clientproto.WrongArity(spec.Name))
 		return
 	}
 	fn := dispatch[spec]
@@ -80,18 +85,35 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
 		return
 	}
+	if spec == debugSpec && !c.debugAllowed() { // refused before it is queued, as Redis does
+		c.rejectf(errDebugNotAllowed)
+		return
+	}
 	if !c.authenticated && spec.Flags&clientproto.FlagNoAuth == 0 {
-		c.rejectf("NOAUTH Authentication required.")
+		c.reject(spec, "NOAUTH Authentication required.")
 		return
 	}
 
 	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
 	c.keyPos = shardChannels(spec, args, c.keyPos)
 	if !c.admit(spec, args, asking) {
+		if c.tx != nil {
+			c.tx.dirty = true
+		}
 		return
 	}
 	if c.ps != nil && c.refusedWhileSubscribed(spec) {
 		c.releaseKeys()
+		return
+	}
+	if c.tx != nil && spec.Flags&clientproto.FlagNoMulti != 0 {
+		c.releaseKeys()
+		c.rejectf("ERR Command not allowed inside a transaction")
+		return
+	}
+	if c.runsQueued(spec) {
+		c.releaseKeys()
+		c.queueCommand(spec, args)
 		return
 	}
 	errs := c.w.Errors
@@ -103,8 +125,23 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 	}
 }
 
+// reject is rejectf for a command whose table entry is known: EXEC refused this way discards
+// the transaction and says why, as Redis's execCommandAbort does.
+func (c *Client) reject(spec *clientproto.CommandSpec, msg string) {
+	if spec != execSpec {
+		c.rejectf(msg)
+		return
+	}
+	c.tx = nil
+	c.asking = false
+	c.rejectf("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+}
+
 // rejectf replies with an error that stops a command before it runs.
 func (c *Client) rejectf(msg string) {
+	if c.tx != nil {
+		c.tx.dirty = true // EXEC will answer EXECABORT
+	}
 	c.srv.stats.errorReplies.Add(1)
 	c.w.Error(msg)
 }

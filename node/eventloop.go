@@ -24,6 +24,9 @@ func (c *Client) leavesLoop(spec *clientproto.CommandSpec) bool {
 	if spec == nil {
 		return false
 	}
+	if spec == execSpec && c.tx != nil {
+		spec = &c.tx.spec // what EXEC will run
+	}
 	if spec.MayWait {
 		return true
 	}

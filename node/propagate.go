@@ -99,6 +99,11 @@ func (c *Client) sendPropagation(args [][]byte, own bool) {
 	// (replica-read-only no) takes stay local, as in Redis.
 	if st.Active() && !c.srv.repl.isReplica.Load() {
 		p := &c.prop
+		if c.exec != nil { // inside EXEC: sent with the rest of the transaction
+			c.exec.add(c.db.ID, p, args, own)
+			c.resetPropagation()
+			return
+		}
 		ops := p.n
 		if own {
 			ops++

@@ -100,6 +100,23 @@ var propagationScript = [][]string{
 	{"ZINCRBY", "zz", "1.5", "a"},
 	{"SET", "nn", "1.0"},
 	{"INCRBYFLOAT", "nn", "2"},
+	// Transactions: more than one write goes out in MULTI/EXEC, SELECTs inside; one write
+	// goes out alone; reads propagate nothing.
+	{"MULTI"},
+	{"SET", "tx1", "1"},
+	{"INCRBYFLOAT", "tx1", "1.5"},
+	{"SELECT", "2"},
+	{"SET", "tx2", "v", "EX", "100"},
+	{"SELECT", "0"},
+	{"GET", "tx1"},
+	{"EXEC"},
+	{"MULTI"},
+	{"GET", "tx1"},
+	{"DEL", "tx1"},
+	{"EXEC"},
+	{"MULTI"},
+	{"GET", "tx1"},
+	{"EXEC"},
 	{"FLUSHALL"},
 }
 
