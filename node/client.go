@@ -214,6 +214,9 @@ func (c *Client) reportBug(p any) {
 	if c.locked {
 		c.unlockKeys()
 	}
+	if c.allLocked { // a transaction's
+		c.unlockEverything()
+	}
 	c.srv.stats.unexpectedErrors.Add(1)
 	cmd := "NULL"
 	if name := c.lastCmd.Load(); name != nil {

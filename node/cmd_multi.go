@@ -13,9 +13,10 @@ import (
 // cluster's key rules) and is queued, answering +QUEUED; one refused while queuing (answered
 // with its error) makes EXEC answer EXECABORT. EXEC checks the keys of all the queued
 // commands together (one slot, served here), then takes every slot lock, so no other client
-// sees or changes the keyspace midway (administrative and Pub/Sub commands excepted, see
-// outsideTransactionLocks), and runs them in order. Their writes reach replicas together,
-// in MULTI/EXEC when there is more than one. WATCH is not implemented.
+// sees or changes the keyspace midway, and runs them in order (administrative commands, and
+// Pub/Sub ones in cluster mode, run without the locks: see outsideTransactionLocks). Their
+// writes reach replicas together, in MULTI/EXEC when there is more than one. WATCH is not
+// implemented.
 
 func init() {
 	register("multi", cmdMulti)
@@ -92,18 +93,23 @@ func cmdExec(c *Client, args [][]byte) {
 		return
 	}
 	c.tx = nil
-	c.asking = false
-	if t.dirty {
-		c.w.Error("EXECABORT Transaction discarded because of previous errors.")
+	// Redis checks the keys' slots before it looks at errors while queuing.
+	admitted := c.admitTransaction(t, c.cmdAsking)
+	if !admitted || t.dirty {
+		if admitted {
+			c.unlockEverything()
+		}
+		c.asking = false
+		if admitted {
+			c.w.Error("EXECABORT Transaction discarded because of previous errors.")
+		}
 		return
 	}
-	if !c.admitTransaction(t, c.cmdAsking) {
-		return
-	}
+	c.exec = &execPropagation{}
 	defer c.endTransaction()
 	c.w.Array(len(t.cmds))
 	for _, q := range t.cmds {
-		c.runQueued(q)
+		c.runQueued(t, q)
 	}
 }
 
@@ -114,15 +120,12 @@ func cmdExec(c *Client, args [][]byte) {
 // with no lock held, then everything is checked again.
 func (c *Client) admitTransaction(t *transaction, asking bool) bool {
 	for {
-		c.srv.ks.LockAll()
-		c.allLocked = true
+		c.lockEverything()
 		wait, ok := c.checkTransaction(t, asking)
 		if ok && wait == nil {
-			c.exec = &execPropagation{}
 			return true
 		}
-		c.allLocked = false
-		c.srv.ks.UnlockAll()
+		c.unlockEverything()
 		if !ok {
 			return false
 		}
@@ -168,14 +171,13 @@ func (c *Client) checkTransaction(t *transaction, asking bool) (wait func(), ok 
 
 // runQueued runs one queued command inside EXEC: its checks were made when it was queued,
 // and the transaction holds every lock.
-func (c *Client) runQueued(q queuedCommand) {
-	if outsideTransactionLocks(q.spec) {
-		c.allLocked = false
-		c.srv.ks.UnlockAll()
-		defer func() {
-			c.srv.ks.LockAll()
-			c.allLocked = true
-		}()
+func (c *Client) runQueued(t *transaction, q queuedCommand) {
+	if c.outsideTransactionLocks(q.spec) {
+		// What ran so far reaches replicas before another client can write.
+		c.exec.send(c)
+		c.exec = &execPropagation{}
+		c.unlockEverything()
+		defer c.relock(t)
 	}
 	c.lastCmd.Store(&q.spec.Name)
 	c.keyPos = clientproto.KeyPositions(q.spec, q.args, c.keyPos[:0])
@@ -189,12 +191,51 @@ func (c *Client) runQueued(q queuedCommand) {
 
 // outsideTransactionLocks tells the commands EXEC runs with its locks released: those that
 // may wait for the cluster bus's loop, which takes slot locks itself when the cluster drops
-// a slot's keys (CLUSTER subcommands, PUBLISH, CONFIG SET), or that take every lock
-// themselves (BGSAVE, DEBUG). Administrative and Pub/Sub commands, none of which reads or
-// writes keys; they are the one point where another client's command may run between a
-// transaction's commands.
-func outsideTransactionLocks(spec *clientproto.CommandSpec) bool {
+// a slot's keys (CLUSTER subcommands, CONFIG SET, and PUBLISH in cluster mode), or that
+// take every lock themselves (BGSAVE, DEBUG). None of them reads or writes keys; they are
+// the one point where another client's command may run between a transaction's commands,
+// so what the transaction wrote before goes to replicas first.
+func (c *Client) outsideTransactionLocks(spec *clientproto.CommandSpec) bool {
+	if !c.srv.opts.ClusterEnabled {
+		return spec.Flags&clientproto.FlagAdmin != 0 // PUBLISH does not reach the bus
+	}
 	return spec.Flags&(clientproto.FlagAdmin|clientproto.FlagPubsub) != 0 || strings.HasPrefix(spec.Name, "cluster|")
+}
+
+// relock takes every lock again after a command that ran without them, once writes are not
+// paused (a manual failover may have started meanwhile). A change of slot owners meanwhile
+// is not checked again: the rest of the transaction runs as queued.
+func (c *Client) relock(t *transaction) {
+	for {
+		c.lockEverything()
+		r := c.srv.routing.Load()
+		if r == nil || !writesPaused(&t.spec, r) {
+			return
+		}
+		c.unlockEverything()
+		c.awaitWritesResumed()
+	}
+}
+
+// lockEverything takes every slot lock for the transaction, as the owner of every shard, so
+// a DEL for an expired key one of its commands finds goes out with the transaction's writes.
+func (c *Client) lockEverything() {
+	c.srv.ks.LockAll()
+	c.allLocked = true
+	for i := range c.srv.shardOwner {
+		c.srv.shardOwner[i] = c
+	}
+}
+
+func (c *Client) unlockEverything() {
+	if c.prop.n > 0 && !c.isMaster { // expired keys found by checks that then failed
+		c.sendPropagation(nil, false)
+	}
+	for i := range c.srv.shardOwner {
+		c.srv.shardOwner[i] = nil
+	}
+	c.allLocked = false
+	c.srv.ks.UnlockAll()
 }
 
 // endTransaction sends the transaction's writes to the replication stream and releases
@@ -204,8 +245,8 @@ func (c *Client) endTransaction() {
 		c.exec = nil
 		e.send(c)
 	}
-	c.allLocked = false
-	c.srv.ks.UnlockAll()
+	c.asking = false // an ASKING queued in the transaction does not outlive EXEC
+	c.unlockEverything()
 }
 
 // execPropagation collects what the commands of a transaction propagate, to be sent as one

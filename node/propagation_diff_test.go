@@ -117,6 +117,12 @@ var propagationScript = [][]string{
 	{"MULTI"},
 	{"GET", "tx1"},
 	{"EXEC"},
+	{"SET", "txe", "1", "PX", "1"},
+	{"!sleep"},
+	{"MULTI"},
+	{"GET", "txe"}, // expired: its DEL goes inside the transaction
+	{"SET", "txf", "1"},
+	{"EXEC"},
 	{"FLUSHALL"},
 }
 
