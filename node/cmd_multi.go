@@ -81,9 +81,14 @@ func cmdDiscard(c *Client, args [][]byte) {
 		c.w.Error("ERR DISCARD without MULTI")
 		return
 	}
+	c.discardTransaction()
+	c.w.OK()
+}
+
+// discardTransaction leaves MULTI, and with it an ASKING given before it.
+func (c *Client) discardTransaction() {
 	c.tx = nil
 	c.asking = false
-	c.w.OK()
 }
 
 func cmdExec(c *Client, args [][]byte) {
@@ -92,17 +97,14 @@ func cmdExec(c *Client, args [][]byte) {
 		c.w.Error("ERR EXEC without MULTI")
 		return
 	}
-	c.tx = nil
+	c.discardTransaction()
 	// Redis checks the keys' slots before it looks at errors while queuing.
-	admitted := c.admitTransaction(t, c.cmdAsking)
-	if !admitted || t.dirty {
-		if admitted {
-			c.unlockEverything()
-		}
-		c.asking = false
-		if admitted {
-			c.w.Error("EXECABORT Transaction discarded because of previous errors.")
-		}
+	if !c.admitTransaction(t, c.cmdAsking) {
+		return
+	}
+	if t.dirty {
+		c.unlockEverything()
+		c.w.Error("EXECABORT Transaction discarded because of previous errors.")
 		return
 	}
 	c.exec = &execPropagation{}

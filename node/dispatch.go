@@ -132,8 +132,7 @@ func (c *Client) reject(spec *clientproto.CommandSpec, msg string) {
 		c.rejectf(msg)
 		return
 	}
-	c.tx = nil
-	c.asking = false
+	c.discardTransaction()
 	c.rejectf("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
 }
 

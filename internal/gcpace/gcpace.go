@@ -119,8 +119,9 @@ type pacer struct {
 // check takes the heap's state, and whether a release was asked for, and says what to do.
 func (p *pacer) check(h heapState, asked bool) action {
 	elapsed := p.wait
-	moved := h.objects > p.last+busyGrowth || h.objects+busyGrowth < p.last
-	if h.objects > p.last+busyGrowth {
+	grew := h.objects > p.last+busyGrowth
+	moved := grew || h.objects+busyGrowth < p.last
+	if grew {
 		p.wait = minInterval
 	} else {
 		p.wait = min(max(2*p.wait, minInterval), maxInterval)

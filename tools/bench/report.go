@@ -173,14 +173,14 @@ func (t *thruResult) table() string {
 	var rows, rpsOK, p99OK, measured, medRpsOK, medP99OK int
 	for _, k := range t.rows {
 		rows++
-		cell := func(srv string) (rps, p99 string, mr, mp float64, ok bool) {
+		cell := func(srv string) (rps, p99 string, mr, mp float64) {
 			ss := t.samples[k][srv]
 			if len(ss) == 0 {
 				msg := t.fails[k][srv]
 				if msg == "" {
 					msg = "not run"
 				}
-				return "missing: " + mdEscape(shorten(msg, 70)), "—", 0, 0, false
+				return "missing: " + mdEscape(shorten(msg, 70)), "—", 0, 0
 			}
 			var rs, ps []float64
 			for _, s := range ss {
@@ -191,10 +191,10 @@ func (t *thruResult) table() string {
 			if len(ss) < len(t.samplesMax(k)) || t.fails[k][srv] != "" {
 				rps += fmt.Sprintf(" (%d rounds)", len(ss))
 			}
-			return rps, fmt.Sprintf("%.3f", mp), mr, mp, true
+			return rps, fmt.Sprintf("%.3f", mp), mr, mp
 		}
-		rr, rp, rrv, rpv, _ := cell(red)
-		cr, cp, crv, cpv, _ := cell(rcn)
+		rr, rp, rrv, rpv := cell(red)
+		cr, cp, crv, cpv := cell(rcn)
 		ratio, p99Ratio := "—", "—"
 		rpsRatios := pairedRatios(t.samples[k][red], t.samples[k][rcn], func(s sample) float64 { return s.rps })
 		p99Ratios := pairedRatios(t.samples[k][red], t.samples[k][rcn], func(s sample) float64 { return s.p99 })
