@@ -109,6 +109,7 @@ type KeySpec struct {
 // CommandSpec is one command or subcommand of the table.
 type CommandSpec struct {
 	Name                    string // lower case; subcommands "container|sub"
+	Index                   int    // the entry's place in the table, 0 <= Index < TableSize()
 	Arity                   int    // N: exactly N arguments (name included); -N: at least N
 	Flags                   CommandFlags
 	FirstKey, LastKey, Step int                     // the legacy key range COMMAND shows
@@ -205,6 +206,9 @@ var (
 	commandsByName = map[string]*CommandSpec{}
 	implTop        []*CommandSpec
 )
+
+// TableSize is the number of entries, commands and subcommands, in the command table.
+func TableSize() int { return len(genCommands) }
 
 // LookupCommand returns the top-level command name (any case), or nil if Redis 7.0 has no such
 // command. It does not allocate. Whether the server serves it is c.Implemented().
@@ -1108,7 +1112,7 @@ func init() {
 	var container *CommandSpec
 	for i := range genCommands {
 		g := &genCommands[i]
-		c := &CommandSpec{Name: g.name, Arity: g.arity, Flags: g.flags, FirstKey: g.firstKey,
+		c := &CommandSpec{Name: g.name, Index: i, Arity: g.arity, Flags: g.flags, FirstKey: g.firstKey,
 			LastKey: g.lastKey, Step: g.step, docsRaw: g.docs, docs: &lazyReply{}, implemented: true}
 		if g.acl != "" {
 			c.ACLCategories = strings.Split(g.acl, " ")

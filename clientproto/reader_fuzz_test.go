@@ -63,10 +63,14 @@ func fuzzParse(t *testing.T, data []byte, sizes []int, bufSize int, authenticate
 	var cmds [][]string
 	fed, eof := 0, false
 	for {
+		peekName, peekArg := r.PeekFirstArg()
 		args, err := r.Parse()
 		if err == nil {
 			if len(args) == 0 {
 				t.Fatal("empty command returned")
+			}
+			if peekArg != nil && (len(args) < 2 || string(args[0]) != string(peekName) || string(args[1]) != string(peekArg)) {
+				t.Fatalf("PeekFirstArg saw %q %q, Parse returned %.100q", peekName, peekArg, args)
 			}
 			lo := uintptr(unsafe.Pointer(unsafe.SliceData(r.buf)))
 			hi := lo + uintptr(len(r.buf))

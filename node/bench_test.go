@@ -2,6 +2,8 @@ package node
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand"
 	"net"
 	"testing"
 
@@ -73,4 +75,60 @@ func TestHotPathDoesNotAllocate(t *testing.T) {
 			t.Errorf("%v: %d allocations per 16-command pipeline", args, a)
 		}
 	}
+}
+
+// benchRandomKeys runs pipelines of 16 commands on random keys among 100k existing ones, as
+// redis-benchmark -r 100000 -P 16 does, through the event loop's sequence (parse, look up,
+// prefetch the next key, execute) or without the prefetch: the cost is mostly cache misses.
+func benchRandomKeys(b *testing.B, prefetch bool, cmd string) {
+	s := newTestServer(b, DefaultSettings())
+	server, client := net.Pipe()
+	defer server.Close()
+	defer client.Close()
+	c := s.newClient(server)
+	const keys = 100_000
+	var load []byte
+	for i := 0; i < keys; i++ {
+		load = append(load, testutil.EncodeCommand("SET", fmt.Sprintf("key:%012d", i), "1")...)
+	}
+	rng := rand.New(rand.NewSource(1))
+	batches := make([][]byte, 4096)
+	for i := range batches {
+		for range 16 {
+			batches[i] = append(batches[i], testutil.EncodeCommand(cmd, fmt.Sprintf("key:%012d", rng.Intn(keys)))...)
+		}
+	}
+	src := bytes.NewReader(nil)
+	run := func(in []byte) {
+		src.Reset(in)
+		for src.Len() > 0 {
+			c.rd.Fill(src)
+			for {
+				args, err := c.rd.Parse()
+				if err != nil {
+					break
+				}
+				spec := c.commands.lookup(args[0])
+				if prefetch {
+					c.prefetchNext()
+				}
+				c.executeSpec(spec, args)
+			}
+			c.w.Reset(writeBufferKeep)
+		}
+	}
+	run(load)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		run(batches[i%len(batches)])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*16), "ns/cmd")
+}
+
+func BenchmarkRandomGET(b *testing.B)           { benchRandomKeys(b, true, "GET") }
+func BenchmarkRandomGETNoPrefetch(b *testing.B) { benchRandomKeys(b, false, "GET") }
+func BenchmarkRandomINCR(b *testing.B)          { benchRandomKeys(b, true, "INCR") }
+func BenchmarkRandomINCRNoPrefetch(b *testing.B) {
+	benchRandomKeys(b, false, "INCR")
 }

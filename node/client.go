@@ -25,12 +25,13 @@ type Client struct {
 	srv *Server
 	// The connection: nc for a client with a goroutine of its own, lc on an event loop.
 	// connMu guards the switch between them against kill from another goroutine.
-	connMu sync.Mutex
-	nc     net.Conn
-	lc     *loopConn
-	rd     *clientproto.Reader
-	w      *clientproto.Writer
-	db     clientDB
+	connMu   sync.Mutex
+	nc       net.Conn
+	lc       *loopConn
+	rd       *clientproto.Reader
+	w        *clientproto.Writer
+	db       clientDB
+	commands commandCache
 
 	id       int64
 	name     atomic.Pointer[string]

@@ -7,35 +7,55 @@ import (
 
 // clientDB is a client's selected database with a one-key slot cache in front of it. A
 // command names its key several times over (the dispatcher's lock, the lookup, the store,
-// the expiry, the change count); the CRC16 behind the slot is computed once.
+// the expiry, the change count); the CRC16 behind the slot is computed once. A second entry
+// holds the key of the next pipelined command, whose slot prefetchNext computed.
 type clientDB struct {
 	*keyspace.DB
-	cacheKey  [64]byte
-	cacheLen  int // -1: empty
-	cacheSlot int
+	last, next slotMemo
+}
+
+// slotMemo is one key and its slot. It is keyed on the bytes, not on where they live, so it
+// can never give a stale answer.
+type slotMemo struct {
+	key  [64]byte
+	n    int // -1: empty
+	slot int
+}
+
+func (m *slotMemo) holds(key []byte) bool {
+	return len(key) == m.n && string(key) == string(m.key[:m.n])
+}
+
+func (m *slotMemo) remember(key []byte, s int) {
+	if len(key) <= len(m.key) {
+		m.n = copy(m.key[:], key)
+		m.slot = s
+	}
 }
 
 func (d *clientDB) use(db *keyspace.DB) {
 	d.DB = db
-	d.cacheLen = -1
+	d.last.n, d.next.n = -1, -1
 }
 
-// slotOf returns key's slot, from the cache when key is the one seen last. The cache is
-// keyed on the bytes, not on where they live, so it can never give a stale answer.
+// slotOf returns key's slot, from the cache when key is the one seen last or prefetched.
 func (d *clientDB) slotOf(key []byte) int {
-	if len(key) == d.cacheLen && string(key) == string(d.cacheKey[:d.cacheLen]) {
-		return d.cacheSlot
+	if d.last.holds(key) {
+		return d.last.slot
+	}
+	if d.next.holds(key) {
+		return d.next.slot
 	}
 	s := slots.KeySlot(key)
-	d.remember(key, s)
+	d.last.remember(key, s)
 	return s
 }
 
-func (d *clientDB) remember(key []byte, s int) {
-	if len(key) <= len(d.cacheKey) {
-		d.cacheLen = copy(d.cacheKey[:], key)
-		d.cacheSlot = s
-	}
+// prefetch starts loading what a lookup of key will read first (keyspace.DB.Prefetch).
+func (d *clientDB) prefetch(key []byte) {
+	s := slots.KeySlot(key)
+	d.next.remember(key, s)
+	d.DB.Prefetch(s, key)
 }
 
 func (d *clientDB) Get(key []byte) any     { return d.DB.GetAt(d.slotOf(key), key) }

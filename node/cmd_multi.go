@@ -184,7 +184,7 @@ func (c *Client) runQueued(t *transaction, q queuedCommand) {
 	c.lastCmd.Store(&q.spec.Name)
 	c.keyPos = clientproto.KeyPositions(q.spec, q.args, c.keyPos[:0])
 	errs := c.w.Errors
-	dispatch[q.spec](c, q.args)
+	dispatch[q.spec.Index](c, q.args)
 	c.propagateCommand(q.args)
 	if c.w.Errors != errs {
 		c.srv.stats.errorReplies.Add(c.w.Errors - errs)

@@ -29,18 +29,18 @@ func register(name string, fn handler) {
 	handlers[name] = fn
 }
 
-// dispatch is the table execute uses, keyed by the command table's entries; it is built
-// once, after every file's init has registered its handlers.
+// dispatch is the table execute uses, indexed by the command table entry's Index; it is
+// built once, after every file's init has registered its handlers.
 var (
-	dispatch     map[*clientproto.CommandSpec]handler
+	dispatch     []handler
 	dispatchOnce sync.Once
 )
 
 func buildDispatch() {
-	dispatch = make(map[*clientproto.CommandSpec]handler, len(handlers))
+	dispatch = make([]handler, clientproto.TableSize())
 	names := make([]string, 0, len(handlers))
 	for name, fn := range handlers {
-		dispatch[clientproto.LookupCommandFullName([]byte(name))] = fn
+		dispatch[clientproto.LookupCommandFullName([]byte(name)).Index] = fn
 		names = append(names, name)
 	}
 	clientproto.SetImplemented(names)
@@ -49,7 +49,42 @@ func buildDispatch() {
 // execute runs one command the way redis-server's processCommand does: look it up, check
 // arity and authentication, apply the cluster key rules, lock the keys' slots and call it.
 func (c *Client) execute(args [][]byte) {
-	c.executeSpec(clientproto.LookupCommand(args[0]), args)
+	c.executeSpec(c.commands.lookup(args[0]), args)
+}
+
+// commandCache remembers the last command name a client sent and its table entry: a
+// pipeline, and most clients, repeat one command, and comparing a few bytes costs less than
+// folding the name's case and hashing it into the command table.
+type commandCache struct {
+	name [16]byte
+	n    int
+	spec *clientproto.CommandSpec
+}
+
+// prefetchNext starts loading the key of the next command already in the read buffer, so
+// that its cache misses overlap with the current command instead of following it. Keys
+// spread over many slots miss the cache on every lookup; in a pipeline this hides the
+// first of them.
+func (c *Client) prefetchNext() {
+	name, key := c.rd.PeekFirstArg()
+	if key == nil {
+		return
+	}
+	if spec := c.commands.lookup(name); spec != nil && spec.FirstKey == 1 {
+		c.db.prefetch(key)
+	}
+}
+
+func (cc *commandCache) lookup(name []byte) *clientproto.CommandSpec {
+	if cc.spec != nil && len(name) == cc.n && string(name) == string(cc.name[:cc.n]) {
+		return cc.spec
+	}
+	spec := clientproto.LookupCommand(name)
+	if spec != nil && len(name) <= len(cc.name) {
+		cc.n = copy(cc.name[:], name)
+		cc.spec = spec
+	}
+	return spec
 }
 
 // executeSpec is execute with the command's table entry already looked up (nil: unknown).
@@ -80,7 +115,7 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 		c.reject(spec, clientproto.WrongArity(spec.Name))
 		return
 	}
-	fn := dispatch[spec]
+	fn := dispatch[spec.Index]
 	if fn == nil {
 		c.rejectf(clientproto.UnknownCommand(string(args[0]), args[1:]))
 		return

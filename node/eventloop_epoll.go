@@ -250,11 +250,12 @@ func (l *eventLoop) serveBuffered(c *Client, eof bool) {
 			l.closeAfterReply(c)
 			return
 		}
-		spec := clientproto.LookupCommand(args[0])
+		spec := c.commands.lookup(args[0])
 		if c.leavesLoop(spec) {
 			l.detach(c, args)
 			return
 		}
+		c.prefetchNext()
 		c.executeSpec(spec, args)
 		if c.closeAfter || c.killed.Load() {
 			l.closeAfterReply(c)

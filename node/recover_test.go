@@ -17,9 +17,9 @@ import (
 func TestBugInCommandClosesOnlyThatClient(t *testing.T) {
 	s := newTestServer(t, DefaultSettings())
 	spec := clientproto.LookupCommand([]byte("get"))
-	orig := dispatch[spec]
-	dispatch[spec] = func(c *Client, args [][]byte) { panic("boom") }
-	defer func() { dispatch[spec] = orig }()
+	orig := dispatch[spec.Index]
+	dispatch[spec.Index] = func(c *Client, args [][]byte) { panic("boom") }
+	defer func() { dispatch[spec.Index] = orig }()
 
 	server, client := net.Pipe()
 	defer client.Close()
