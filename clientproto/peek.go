@@ -1,20 +1,27 @@
 package clientproto
 
-// PeekFirstArg returns the name and first argument of the next command in the buffer,
-// without consuming anything, when that command is a multibulk of at least two arguments
-// whose first two have arrived; nil otherwise. It is a hint for prefetching the next key
-// while the current command runs: any unusual form answers nil, and Parse alone decides
-// what the command is and whether it is valid. The slices point into the buffer, like
+// PeekFirstArg returns the name and first argument of the command after the next skip
+// commands in the buffer, without consuming anything, when every command up to it is a
+// multibulk that has fully arrived (the one peeked at: its first two arguments) and it has at
+// least two arguments; nil otherwise. It is a hint for prefetching the keys of pipelined
+// commands while earlier ones run: any unusual form answers nil, and Parse alone decides what
+// the commands are and whether they are valid. The slices point into the buffer, like
 // Parse's, and are valid until the next Parse or Fill.
-func (r *Reader) PeekFirstArg() (name, arg []byte) {
+func (r *Reader) PeekFirstArg(skip int) (name, arg []byte) {
 	if r.pending != 0 || r.err != nil {
 		return nil, nil
 	}
 	b := r.buf[r.pos:r.end]
-	if len(b) == 0 || b[0] != '*' {
+	i := 0
+	for ; skip > 0; skip-- {
+		if i = peekCommandEnd(b, i); i < 0 {
+			return nil, nil
+		}
+	}
+	if i >= len(b) || b[i] != '*' {
 		return nil, nil
 	}
-	n, i := peekLen(b, 1)
+	n, i := peekLen(b, i+1)
 	if n < 2 {
 		return nil, nil
 	}
@@ -25,6 +32,25 @@ func (r *Reader) PeekFirstArg() (name, arg []byte) {
 		return nil, nil
 	}
 	return name, arg
+}
+
+// peekCommandEnd returns the index past the multibulk command at b[i:], or -1 when it is not
+// one or has not fully arrived.
+func peekCommandEnd(b []byte, i int) int {
+	if i >= len(b) || b[i] != '*' {
+		return -1
+	}
+	n, i := peekLen(b, i+1)
+	if n < 1 {
+		return -1
+	}
+	for ; n > 0; n-- {
+		var arg []byte
+		if arg, i = peekBulk(b, i); arg == nil {
+			return -1
+		}
+	}
+	return i
 }
 
 // peekLen reads the plain decimal number (up to 9 digits) at b[i:] that ends a line, and

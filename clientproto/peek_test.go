@@ -24,7 +24,7 @@ func TestPeekFirstArg(t *testing.T) {
 	for _, c := range cases {
 		r := NewReader(64)
 		r.Fill(strings.NewReader(c.in))
-		name, arg := r.PeekFirstArg()
+		name, arg := r.PeekFirstArg(0)
 		if string(name) != c.name || string(arg) != c.arg || (arg == nil) != (c.name == "") {
 			t.Errorf("PeekFirstArg(%q) = %q %q, want %q %q", c.in, name, arg, c.name, c.arg)
 		}
@@ -39,14 +39,26 @@ func TestPeekFirstArg(t *testing.T) {
 	if _, err := r.Parse(); err != nil {
 		t.Fatal(err)
 	}
-	if name, arg := r.PeekFirstArg(); string(name) != "INCR" || string(arg) != "b" {
+	if name, arg := r.PeekFirstArg(0); string(name) != "INCR" || string(arg) != "b" {
 		t.Fatalf("after the first command: %q %q", name, arg)
 	}
+	if _, arg := r.PeekFirstArg(1); arg != nil {
+		t.Fatalf("peeked past the next command into a half-read one: %q", arg)
+	}
+	r.Fill(strings.NewReader("$1\r\nc\r\n"))
+	if name, arg := r.PeekFirstArg(1); string(name) != "GET" || string(arg) != "c" {
+		t.Fatalf("the command after next: %q %q", name, arg)
+	}
+	if _, arg := r.PeekFirstArg(2); arg != nil {
+		t.Fatalf("peeked past the end: %q", arg)
+	}
 	r.Parse()
+	r.Parse()
+	r.Fill(strings.NewReader("*2\r\n$3\r\nGET\r\n"))
 	if _, err := r.Parse(); err != ErrIncomplete {
 		t.Fatal(err)
 	}
-	if _, arg := r.PeekFirstArg(); arg != nil {
+	if _, arg := r.PeekFirstArg(0); arg != nil {
 		t.Fatalf("half-read command peeked: %q", arg)
 	}
 }

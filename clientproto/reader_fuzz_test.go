@@ -62,16 +62,21 @@ func fuzzParse(t *testing.T, data []byte, sizes []int, bufSize int, authenticate
 	src := &chunkReader{data: data, sizes: sizes}
 	var cmds [][]string
 	fed, eof := 0, false
+	var peekedBefore []string // what PeekFirstArg(1) saw before the previous Parse
 	for {
-		peekName, peekArg := r.PeekFirstArg()
+		peeked := peekFirstArgs(r, 0)
+		peekedAfter := peekFirstArgs(r, 1)
 		args, err := r.Parse()
 		if err == nil {
 			if len(args) == 0 {
 				t.Fatal("empty command returned")
 			}
-			if peekArg != nil && (len(args) < 2 || string(args[0]) != string(peekName) || string(args[1]) != string(peekArg)) {
-				t.Fatalf("PeekFirstArg saw %q %q, Parse returned %.100q", peekName, peekArg, args)
+			for _, p := range [][]string{peeked, peekedBefore} {
+				if p != nil && (len(args) < 2 || string(args[0]) != p[0] || string(args[1]) != p[1]) {
+					t.Fatalf("PeekFirstArg saw %q, Parse returned %.100q", p, args)
+				}
 			}
+			peekedBefore = peekedAfter
 			lo := uintptr(unsafe.Pointer(unsafe.SliceData(r.buf)))
 			hi := lo + uintptr(len(r.buf))
 			cmd := make([]string, len(args))
@@ -88,6 +93,7 @@ func fuzzParse(t *testing.T, data []byte, sizes []int, bufSize int, authenticate
 			cmds = append(cmds, cmd)
 			continue
 		}
+		peekedBefore = nil
 		if b := r.Buffered(); b < 0 || b > fed {
 			t.Fatalf("Buffered() = %d after %d bytes fed", b, fed)
 		}
@@ -110,4 +116,11 @@ func fuzzParse(t *testing.T, data []byte, sizes []int, bufSize int, authenticate
 			t.Fatal(ferr)
 		}
 	}
+}
+
+func peekFirstArgs(r *Reader, skip int) []string {
+	if name, arg := r.PeekFirstArg(skip); arg != nil {
+		return []string{string(name), string(arg)}
+	}
+	return nil
 }

@@ -32,6 +32,7 @@ type Client struct {
 	w        *clientproto.Writer
 	db       clientDB
 	commands commandCache
+	peeked   peekCache
 
 	id       int64
 	name     atomic.Pointer[string]

@@ -5,13 +5,15 @@ import (
 	"github.com/rcnode/rcnode/slots"
 )
 
-// clientDB is a client's selected database with a one-key slot cache in front of it. A
+// clientDB is a client's selected database with a small slot cache in front of it. A
 // command names its key several times over (the dispatcher's lock, the lookup, the store,
-// the expiry, the change count); the CRC16 behind the slot is computed once. A second entry
-// holds the key of the next pipelined command, whose slot prefetchNext computed.
+// the expiry, the change count); the CRC16 behind the slot is computed once. Two more entries
+// hold the keys of the next pipelined commands, whose slots the prefetches computed.
 type clientDB struct {
 	*keyspace.DB
-	last, next slotMemo
+	last  slotMemo
+	ahead [2]slotMemo
+	turn  int // the ahead entry to fill next
 }
 
 // slotMemo is one key and its slot. It is keyed on the bytes, not on where they live, so it
@@ -35,28 +37,45 @@ func (m *slotMemo) remember(key []byte, s int) {
 
 func (d *clientDB) use(db *keyspace.DB) {
 	d.DB = db
-	d.last.n, d.next.n = -1, -1
+	d.last.n, d.ahead[0].n, d.ahead[1].n = -1, -1, -1
+}
+
+func (d *clientDB) cachedSlot(key []byte) (int, bool) {
+	switch {
+	case d.last.holds(key):
+		return d.last.slot, true
+	case d.ahead[0].holds(key):
+		return d.ahead[0].slot, true
+	case d.ahead[1].holds(key):
+		return d.ahead[1].slot, true
+	}
+	return 0, false
 }
 
 // slotOf returns key's slot, from the cache when key is the one seen last or prefetched.
 func (d *clientDB) slotOf(key []byte) int {
-	if d.last.holds(key) {
-		return d.last.slot
-	}
-	if d.next.holds(key) {
-		return d.next.slot
+	if s, ok := d.cachedSlot(key); ok {
+		return s
 	}
 	s := slots.KeySlot(key)
 	d.last.remember(key, s)
 	return s
 }
 
-// prefetch starts loading what a lookup of key will read first (keyspace.DB.Prefetch).
-func (d *clientDB) prefetch(key []byte) {
+// slotAhead is slotOf for a key of a command still to come: it keeps the running command's
+// entry.
+func (d *clientDB) slotAhead(key []byte) int {
+	if s, ok := d.cachedSlot(key); ok {
+		return s
+	}
 	s := slots.KeySlot(key)
-	d.next.remember(key, s)
-	d.DB.Prefetch(s, key)
+	d.ahead[d.turn].remember(key, s)
+	d.turn ^= 1
+	return s
 }
+
+func (d *clientDB) prefetchCell(key []byte)  { d.DB.PrefetchCell(d.slotAhead(key), key) }
+func (d *clientDB) prefetchEntry(key []byte) { d.DB.PrefetchEntry(d.slotAhead(key), key) }
 
 func (d *clientDB) Get(key []byte) any     { return d.DB.GetAt(d.slotOf(key), key) }
 func (d *clientDB) GetRead(key []byte) any { return d.DB.GetReadAt(d.slotOf(key), key) }

@@ -327,9 +327,3 @@ func (db *DB) ForEachWithExpiry(s int, fn func(key string, v any, expireMs int64
 		return fn(k, v, when)
 	})
 }
-
-// Prefetch starts loading the table cell a lookup of key in slot s reads first, so that
-// the next pipelined command's key is on its way from memory while the current one runs.
-// It is only a hint: it takes no lock (a racing resize only makes it fetch the wrong
-// line) and changes nothing.
-func (db *DB) Prefetch(s int, key []byte) { prefetchCell(&db.slots[s].keys, hashKey(key)) }

@@ -9,6 +9,11 @@ import "unsafe"
 //go:noescape
 func prefetchCell(t *table, h uint64)
 
+// prefetchLines starts loading the two cache lines from p on.
+//
+//go:noescape
+func prefetchLines(p unsafe.Pointer)
+
 // The assembly's view of a table: the cells slice first, 16-byte cells.
 var (
 	_ = [1]struct{}{}[unsafe.Offsetof(table{}.cells)]

@@ -18,3 +18,12 @@ TEXT ·prefetchCell(SB), NOSPLIT|NOFRAME, $0-16
 	PREFETCHT0 (CX)(BX*1)
 done:
 	RET
+
+// func prefetchLines(p unsafe.Pointer)
+//
+// Prefetches the two cache lines from p on: an entry's header, key and short value.
+TEXT ·prefetchLines(SB), NOSPLIT|NOFRAME, $0-8
+	MOVQ p+0(FP), AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 64(AX)
+	RET

@@ -2,5 +2,9 @@
 
 package keyspace
 
-// prefetchCell is a no-op where there is no assembly for it.
-func prefetchCell(*table, uint64) {}
+import "unsafe"
+
+// Where there is no assembly for them, the prefetches do nothing.
+
+func prefetchCell(*table, uint64)  {}
+func prefetchLines(unsafe.Pointer) {}

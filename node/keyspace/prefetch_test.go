@@ -43,8 +43,9 @@ func TestPrefetchRacingResizes(t *testing.T) {
 		default:
 		}
 		for _, k := range keys {
-			db.Prefetch(s, k)
+			db.PrefetchCell(s, k)
+			db.PrefetchEntry(s, k)
 		}
-		db.Prefetch(slotOf([]byte("elsewhere")), []byte("elsewhere")) // an empty slot
+		db.PrefetchCell(slotOf([]byte("elsewhere")), []byte("elsewhere")) // an empty slot
 	}
 }

@@ -152,6 +152,21 @@ func (t *table) find(h uint64, key []byte) int {
 	}
 }
 
+// firstWithHash returns the entry of the first cell in h's probe sequence that holds hash h
+// (most likely the key's own entry), or nil.
+func (t *table) firstWithHash(h uint64) *entry {
+	if t.n == 0 {
+		return nil
+	}
+	mask := len(t.cells) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		c := &t.cells[i]
+		if c.e == nil || c.hash == h {
+			return c.e
+		}
+	}
+}
+
 // get returns key's value.
 func (t *table) get(key []byte) (any, bool) {
 	if t.n == 0 {
