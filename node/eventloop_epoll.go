@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/internal/gcpace"
 )
 
 // eventLoop serves client connections the way redis-server's event loop does: one goroutine
@@ -169,6 +170,9 @@ func (l *eventLoop) run() {
 			return // closed at shutdown
 		}
 		n := l.polled
+		if n > 0 {
+			gcpace.Active()
+		}
 		l.ready = l.ready[:0]
 		l.mu.Lock()
 		for _, ev := range l.events[:n] {

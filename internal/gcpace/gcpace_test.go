@@ -82,6 +82,39 @@ func TestStart(t *testing.T) {
 	}
 }
 
+// TestPacerCollectsWhileIdle: a heap grown past idleGrowth is collected once no client has
+// been served for idleAfter, once per idle spell, and never for that while clients are
+// served.
+func TestPacerCollectsWhileIdle(t *testing.T) {
+	const mb = 1 << 20
+	var p pacer
+	for i := range 200 { // serving clients, the heap moving (so never quiet) at 1.31-1.33x live
+		h := heapState{live: 100 * mb, objects: uint64(131+2*(i%2)) * mb, active: true}
+		if got := p.check(h, false); got != none {
+			t.Fatalf("check %d while serving clients: %v", i, got)
+		}
+	}
+	idleAt := func(objects uint64) (collected int, first time.Duration) {
+		p = pacer{last: objects}
+		var waited time.Duration
+		for waited < quietAfter-maxInterval { // before the quiet rule may release
+			waited += p.wait
+			if p.check(heapState{live: 100 * mb, objects: objects}, false) == collect {
+				if collected++; collected == 1 {
+					first = waited
+				}
+			}
+		}
+		return collected, first
+	}
+	if n, first := idleAt(111 * mb); n != 1 || first < idleAfter {
+		t.Fatalf("idle at 1.11x live: %d collections, the first after %v; want 1 after at least %v", n, first, idleAfter)
+	}
+	if n, _ := idleAt(109 * mb); n != 0 {
+		t.Fatalf("idle at 1.09x live: %d collections, want none", n)
+	}
+}
+
 func TestPacerCheck(t *testing.T) {
 	const mb = 1 << 20
 	var p pacer
