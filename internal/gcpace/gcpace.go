@@ -24,9 +24,9 @@
 //
 // And it collects while no client is being served (Active marks the moments one is), once
 // the heap has grown by a tenth over what the last cycle left live: a cycle there costs no
-// one any latency, and leaves the whole growth allowance to the next burst of work. Without it, a
-// cycle started during a burst took a quarter of the single core for 150-200 ms (a 50 MB
-// heap) and landed in the middle of benchmark runs.
+// one any latency, and leaves the whole growth allowance to the next burst of work. Without
+// it, a cycle started during a burst took a quarter of the single core for 150-200 ms (a
+// 50 MB heap), and most cycles landed in the middle of benchmark runs.
 package gcpace
 
 import (
