@@ -5,7 +5,6 @@ import (
 
 	"github.com/rcnode/rcnode/gossip"
 	"github.com/rcnode/rcnode/gossip/bus"
-	"github.com/rcnode/rcnode/internal/gcpace"
 )
 
 // clusterBus is what the node needs of the cluster bus driver (gossip/bus.Bus). The state
@@ -89,9 +88,7 @@ func (s *Server) onRouting(r *gossip.Routing) {
 			s.log.Debugf("Deleted %d keys of slot %d, now served by another node", n, slot)
 		}
 	}
-	if dropped > 0 {
-		gcpace.Release()
-	}
+	releaseFlushed(int64(dropped))
 	s.lostSlots = s.lostSlots[:0]
 }
 

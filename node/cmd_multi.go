@@ -183,12 +183,7 @@ func (c *Client) runQueued(t *transaction, q queuedCommand) {
 	}
 	c.lastCmd.Store(&q.spec.Name)
 	c.keyPos = clientproto.KeyPositions(q.spec, q.args, c.keyPos[:0])
-	errs := c.w.Errors
-	dispatch[q.spec.Index](c, q.args)
-	c.propagateCommand(q.args)
-	if c.w.Errors != errs {
-		c.srv.stats.errorReplies.Add(c.w.Errors - errs)
-	}
+	c.call(dispatch[q.spec.Index], q.args)
 }
 
 // outsideTransactionLocks tells the commands EXEC runs with its locks released: those that

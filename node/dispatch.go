@@ -141,10 +141,15 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 		c.queueCommand(spec, args)
 		return
 	}
+	c.call(fn, args)
+	c.releaseKeys()
+}
+
+// call runs a command's handler, then propagates what it wrote and counts its error replies.
+func (c *Client) call(fn handler, args [][]byte) {
 	errs := c.w.Errors
 	fn(c, args)
 	c.propagateCommand(args)
-	c.releaseKeys()
 	if c.w.Errors != errs {
 		c.srv.stats.errorReplies.Add(c.w.Errors - errs)
 	}
