@@ -474,6 +474,32 @@ func TestZSetAgainstReference(t *testing.T) {
 	}
 }
 
+// TestZSetMoves moves members of a skiplist set by steps of every size, forward and back:
+// the new place found in the same walk as the old one is often next to the moved node
+// itself, which the walk's result must then leave out.
+func TestZSetMoves(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	var z ZSet
+	z.UseSkiplist()
+	const n = 300
+	for i := 0; i < n; i++ {
+		z.Add([]byte(fmt.Sprint("m", i)), float64(r.Intn(n)), 0, DefaultZSetLimits)
+	}
+	for step := 0; step < 3000; step++ {
+		m := []byte(fmt.Sprint("m", r.Intn(n)))
+		cur, _ := z.Score(m)
+		delta := []float64{0.5, 1, 2, 5, 40, float64(n)}[r.Intn(6)]
+		if r.Intn(2) == 0 {
+			delta = -delta
+		}
+		z.Add(m, cur+delta, 0, DefaultZSetLimits)
+		checkSkiplist(t, &z)
+		if rk, _ := z.Rank(m, false); func() bool { got, _ := z.ByRank(rk); return got != string(m) }() {
+			t.Fatalf("step %d: %s moved by %v has rank %d, which is another member", step, m, delta, rk)
+		}
+	}
+}
+
 func TestZSetZeroScores(t *testing.T) {
 	negZero := math.Copysign(0, -1)
 	// A skiplist keeps -0; ZADD 0 over it is not an update and keeps it.
