@@ -69,8 +69,9 @@ type Client struct {
 
 	// Transactions (cmd_multi.go): the queued commands while in MULTI, and what EXEC's
 	// commands propagate while it runs.
-	tx   *transaction
-	exec *execPropagation
+	tx    *transaction
+	watch clientWatch // WATCHed keys
+	exec  *execPropagation
 
 	ps *pubsubConn // set once the client subscribes (pubsub.go)
 
@@ -256,6 +257,7 @@ func (c *Client) close() {
 	}
 	c.connMu.Unlock()
 	c.pubsubClose()
+	c.unwatchAll()
 	c.srv.clientsMu.Lock()
 	c.srv.closedCmds += c.cmds
 	delete(c.srv.clients, c.id)

@@ -253,9 +253,11 @@ func cmdLTrim(c *Client, args [][]byte) {
 		removed := l.Trim(start, stop)
 		c.listGone(key, l)
 		// Redis adds the removed count to dirty; a trim that removes nothing is not
-		// propagated.
+		// propagated, but still counts as a change for WATCH.
 		if removed > 0 {
 			c.changed(key, int64(removed))
+		} else {
+			c.srv.touchKey(c.db.ID, key)
 		}
 	}
 	c.w.OK()
@@ -426,6 +428,7 @@ func lmoveGeneric(c *Client, src, dst []byte, fromHead, toHead bool) {
 	c.w.BulkString(v)
 	c.listGone(src, sl)
 	c.changed(src, 1)
+	c.srv.touchKey(c.db.ID, dst) // one change in the save count, as in Redis, but two keys
 }
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first key that holds

@@ -181,7 +181,7 @@ func (c *Client) deleteMigrated(b *migrateBatch, acked []bool) {
 			continue
 		}
 		c.db.Delete(key)
-		c.db.Changed(key, 1)
+		c.changed(key, 1)
 		deleted = append(deleted, key)
 	}
 	if len(deleted) > 0 {

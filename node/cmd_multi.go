@@ -15,8 +15,8 @@ import (
 // commands together (one slot, served here), then takes every slot lock, so no other client
 // sees or changes the keyspace midway, and runs them in order (administrative commands, and
 // Pub/Sub ones in cluster mode, run without the locks: see outsideTransactionLocks). Their
-// writes reach replicas together, in MULTI/EXEC when there is more than one. WATCH is not
-// implemented.
+// writes reach replicas together, in MULTI/EXEC when there is more than one. A WATCHed key
+// that changed makes EXEC answer a null array instead (watch.go).
 
 func init() {
 	register("multi", cmdMulti)
@@ -85,10 +85,11 @@ func cmdDiscard(c *Client, args [][]byte) {
 	c.w.OK()
 }
 
-// discardTransaction leaves MULTI, and with it an ASKING given before it.
+// discardTransaction leaves MULTI, and with it an ASKING given before it and every WATCH.
 func (c *Client) discardTransaction() {
 	c.tx = nil
 	c.asking = false
+	c.unwatchAll()
 }
 
 func cmdExec(c *Client, args [][]byte) {
@@ -97,14 +98,23 @@ func cmdExec(c *Client, args [][]byte) {
 		c.w.Error("ERR EXEC without MULTI")
 		return
 	}
-	c.discardTransaction()
-	// Redis checks the keys' slots before it looks at errors while queuing.
+	c.tx = nil
+	// Redis checks the keys' slots before it looks at errors while queuing, and those before
+	// the watched keys.
 	if !c.admitTransaction(t, c.cmdAsking) {
+		c.discardTransaction()
 		return
 	}
+	watchFailed := c.watchFailed()
+	c.discardTransaction()
 	if t.dirty {
 		c.unlockEverything()
 		c.w.Error("EXECABORT Transaction discarded because of previous errors.")
+		return
+	}
+	if watchFailed {
+		c.unlockEverything()
+		c.w.NullArray()
 		return
 	}
 	c.exec = &execPropagation{}

@@ -49,6 +49,7 @@ func cmdFlushAll(c *Client, args [][]byte) {
 	c.lockAll()
 	var n int64
 	for _, db := range c.srv.ks.DBs {
+		c.srv.touchDB(db.ID)
 		n += db.Flush()
 	}
 	c.propagateNow(args)
@@ -71,6 +72,7 @@ func cmdFlushDB(c *Client, args [][]byte) {
 		return
 	}
 	c.lockAll()
+	c.srv.touchDB(c.db.ID)
 	n := c.db.Flush()
 	c.propagateNow(args)
 	c.unlockAll()

@@ -150,11 +150,18 @@ func (s *Server) propagate(db int, args ...[]byte) int64 {
 	return st.Unlock()
 }
 
-// propagateExpired is the keyspace's OnExpire hook: a key deleted because its time passed
-// reaches replicas as a DEL, under the key's lock. One found by a command goes out with
-// that command's own propagation, before it and in one MULTI/EXEC with it, as Redis sends
-// it; the command is found through the owner of the key's lock shard. One found by the
-// active expire cycle goes out alone.
+// expired is the keyspace's OnExpire hook, called under the key's lock for a key deleted
+// because its time passed: it is a change for the clients watching it, and reaches
+// replicas as a DEL.
+func (s *Server) expired(db int, key []byte) {
+	s.touchKey(db, key)
+	s.propagateExpired(db, key)
+}
+
+// propagateExpired sends a key deleted because its time passed to replicas as a DEL. One
+// found by a command goes out with that command's own propagation, before it and in one
+// MULTI/EXEC with it, as Redis sends it; the command is found through the owner of the key's
+// lock shard. One found by the active expire cycle goes out alone.
 func (s *Server) propagateExpired(db int, key []byte) {
 	if !s.repl.stream.Active() || s.repl.isReplica.Load() {
 		return

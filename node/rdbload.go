@@ -50,6 +50,7 @@ func (s *Server) loadRDB(br *bufio.Reader, dropExpired bool, after func(rdb.Info
 	}
 	s.ks.LockAll()
 	for i, db := range s.ks.DBs {
+		s.touchDB(i)
 		db.SwapContents(fresh.DBs[i])
 	}
 	s.ks.UnlockAll()

@@ -83,6 +83,8 @@ type Server struct {
 	// propagated with that command.
 	shardOwner [keyspace.LockShards]*Client
 
+	watches watchRegistry
+
 	noActiveExpire atomic.Bool // DEBUG SET-ACTIVE-EXPIRE 0
 
 	stats   serverStats
@@ -125,7 +127,7 @@ func New(opts Options, settings *Settings, cfg Configurator) (*Server, error) {
 	dispatchOnce.Do(buildDispatch)
 	s.repl = newReplication(s, settings.ReplBacklogSize)
 	s.replWake = make(chan struct{}, 1)
-	s.ks.OnExpire = s.propagateExpired
+	s.ks.OnExpire = s.expired
 	s.role.Store('C')
 	s.live.Store(settings)
 	var id [20]byte

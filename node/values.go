@@ -129,11 +129,12 @@ func removeMembers[T collection](c *Client, args [][]byte, remove func(T, []byte
 	c.w.Int(removed)
 }
 
-// changed records n changes to key: the save schedule counts them and replication will
-// propagate the command.
+// changed records n changes to key: the save schedule counts them, replication will
+// propagate the command, and clients watching key will not see their transaction run.
 func (c *Client) changed(key []byte, n int64) {
 	c.db.Changed(key, n)
 	c.wrote = true
+	c.srv.touchKey(c.db.ID, key)
 }
 
 // Encoding thresholds from the live settings (CONFIG SET may change them between commands).

@@ -95,6 +95,27 @@ func (db *DB) ChangedAt(s int, n int64) { db.ks.locks[s%LockShards].dirty += n }
 // Exists reports whether key exists.
 func (db *DB) Exists(key []byte) bool { return db.Get(key) != nil }
 
+// Holds reports whether key is stored, expired or not, without expiring it (WATCH's checks).
+func (db *DB) Holds(key []byte) bool {
+	t := db.table(slotOf(key), false)
+	if t == nil {
+		return false
+	}
+	_, ok := t.keys.get(key)
+	return ok
+}
+
+// HasExpired reports whether key is stored with an expiry time that has passed, without
+// deleting it (Redis's keyIsExpired).
+func (db *DB) HasExpired(key []byte) bool {
+	t := db.table(slotOf(key), false)
+	if t == nil || len(t.expires) == 0 {
+		return false
+	}
+	when, ok := t.expires[string(key)]
+	return ok && when <= db.ks.Clock()
+}
+
 // Set stores v under key and clears any expiry, as SET without KEEPTTL does.
 func (db *DB) Set(key []byte, v any) { db.SetAt(slotOf(key), key, v) }
 
