@@ -54,6 +54,9 @@ type Client struct {
 	cmds          int64 // commands run, added to the server total when the client closes
 	dbIndex       atomic.Int32
 	protoVer      atomic.Int32
+	// queued is, for other clients' CLIENT LIST, 1 + the number of commands queued while in
+	// MULTI, and 0 outside it.
+	queued atomic.Int32
 
 	// Replication: what the running command propagates instead of its arguments, the
 	// stream offset after this client's last write (WAIT), what a replica said about itself

@@ -65,14 +65,25 @@ func cmdClientID(c *Client, args [][]byte) { c.w.Int(c.id) }
 // infoLine formats one client the way CLIENT LIST and CLIENT INFO do. Fields that describe
 // redis-server's internal buffers are reported with the values of an idle client.
 func (c *Client) infoLine(now int64) string {
-	flags := "N"
+	var flags []byte
 	switch {
 	case c.isMaster:
-		flags = "M"
+		flags = append(flags, 'M')
 	case c.replica.Load() != nil:
-		flags = "S"
-	case c.readonly:
-		flags = "r"
+		flags = append(flags, 'S')
+	}
+	queued := c.queued.Load()
+	if queued > 0 {
+		flags = append(flags, 'x')
+	}
+	if c.watch.dirty.Load() {
+		flags = append(flags, 'd')
+	}
+	if c.readonly {
+		flags = append(flags, 'r')
+	}
+	if len(flags) == 0 {
+		flags = append(flags, 'N')
 	}
 	cmd := "NULL"
 	if p := c.lastCmd.Load(); p != nil {
@@ -85,9 +96,10 @@ func (c *Client) infoLine(now int64) string {
 	b.WriteString(" fd=8 name=" + c.nameString())
 	b.WriteString(" age=" + strconv.FormatInt(now-c.created.Unix(), 10))
 	b.WriteString(" idle=" + strconv.FormatInt(now-c.lastUsed.Load(), 10))
-	b.WriteString(" flags=" + flags)
+	b.WriteString(" flags=" + string(flags))
 	b.WriteString(" db=" + strconv.Itoa(c.dbID()))
-	b.WriteString(" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0")
+	b.WriteString(" sub=0 psub=0 ssub=0 multi=" + strconv.Itoa(int(queued)-1))
+	b.WriteString(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0")
 	b.WriteString(" rbs=" + strconv.Itoa(readBufferSize) + " rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
 	b.WriteString(" cmd=" + cmd)
 	b.WriteString(" user=default redir=-1 resp=" + strconv.Itoa(c.proto()))

@@ -63,6 +63,7 @@ func (c *Client) queueCommand(spec *clientproto.CommandSpec, args [][]byte) {
 	t.cmds = append(t.cmds, queuedCommand{spec, kept})
 	t.spec.Flags |= spec.Flags
 	t.spec.MayWait = t.spec.MayWait || spec.MayWait
+	c.queued.Add(1)
 	c.w.Simple("QUEUED")
 }
 
@@ -72,6 +73,7 @@ func cmdMulti(c *Client, args [][]byte) {
 		return
 	}
 	c.tx = &transaction{spec: *execSpec}
+	c.queued.Store(1)
 	c.asking = c.cmdAsking // ASKING before MULTI lasts until EXEC, as in Redis
 	c.w.OK()
 }
@@ -88,6 +90,7 @@ func cmdDiscard(c *Client, args [][]byte) {
 // discardTransaction leaves MULTI, and with it an ASKING given before it and every WATCH.
 func (c *Client) discardTransaction() {
 	c.tx = nil
+	c.queued.Store(0)
 	c.asking = false
 	c.unwatchAll()
 }

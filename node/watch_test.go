@@ -2,6 +2,7 @@ package node
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,5 +107,48 @@ func TestWatchEndsWithTheConnection(t *testing.T) {
 			t.Fatalf("%d keys still watched after the watcher left", s.watches.pairs.Load())
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestClientListShowsTransactions: CLIENT LIST shows another client in MULTI (flag x, and
+// multi= its queued commands) and with a changed watched key (flag d), as Redis does.
+func TestClientListShowsTransactions(t *testing.T) {
+	s := startNode(t, nil)
+	a := testutil.NewClient(t, addrOf(s))
+	b := testutil.NewClient(t, addrOf(s))
+	mustDo(t, a, "CLIENT", "SETNAME", "a")
+	lineOfA := func() string {
+		for _, l := range strings.Split(toString(mustDo(t, b, "CLIENT", "LIST")), "\n") {
+			if strings.Contains(l, " name=a ") {
+				return l
+			}
+		}
+		t.Fatal("client a not listed")
+		return ""
+	}
+	for _, step := range []struct {
+		cmd  []any
+		want string
+	}{
+		{nil, " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 "},
+		{[]any{"MULTI"}, " flags=x db=0 sub=0 psub=0 ssub=0 multi=0 "},
+		{[]any{"SET", "k", "1"}, " flags=x db=0 sub=0 psub=0 ssub=0 multi=1 "},
+		{[]any{"EXEC"}, " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 "},
+		{[]any{"WATCH", "k"}, " flags=N "},
+	} {
+		if step.cmd != nil {
+			mustDo(t, a, step.cmd...)
+		}
+		if l := lineOfA(); !strings.Contains(l, step.want) {
+			t.Fatalf("after %v: %s", step.cmd, l)
+		}
+	}
+	mustDo(t, b, "SET", "k", "2")
+	if l := lineOfA(); !strings.Contains(l, " flags=d ") {
+		t.Fatalf("watched key changed: %s", l)
+	}
+	mustDo(t, a, "MULTI")
+	if l := lineOfA(); !strings.Contains(l, " flags=xd ") {
+		t.Fatalf("in MULTI with a changed watched key: %s", l)
 	}
 }
