@@ -16,6 +16,7 @@ func init() {
 	register("setex", cmdSetEX)
 	register("psetex", cmdPSetEX)
 	register("getdel", cmdGetDel)
+	register("getset", cmdGetSet)
 	register("getex", cmdGetEX)
 	register("mget", cmdMGet)
 	register("mset", cmdMSet)
@@ -225,6 +226,14 @@ func cmdSetEX(c *Client, args [][]byte) {
 
 func cmdPSetEX(c *Client, args [][]byte) {
 	setGeneric(c, setPX, args[1], args[3], args[2], "psetex", false)
+}
+
+// GETSET key value is SET key value GET, and reaches replicas as that SET.
+func cmdGetSet(c *Client, args [][]byte) {
+	setGeneric(c, setGet, args[1], args[2], nil, "getset", false)
+	if c.wrote {
+		c.replicate(cmdSET, args[1], args[2])
+	}
 }
 
 func cmdGetDel(c *Client, args [][]byte) {

@@ -52,6 +52,8 @@ var propagationScript = [][]string{
 	{"SET", "y", "v"},
 	{"GETDEL", "y"},
 	{"GETDEL", "y"},      // no change
+	{"GETSET", "y", "1"}, // as SET
+	{"GETSET", "y", "2"},
 	{"DEL", "nokey"},     // no change
 	{"SREM", "s2", "zz"}, // no change
 	{"SELECT", "3"},
