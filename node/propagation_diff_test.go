@@ -54,8 +54,12 @@ var propagationScript = [][]string{
 	{"GETDEL", "y"},      // no change
 	{"GETSET", "y", "1"}, // as SET
 	{"GETSET", "y", "2"},
-	{"DEL", "nokey"},     // no change
-	{"SREM", "s2", "zz"}, // no change
+	{"SETBIT", "bits", "3", "1"},
+	{"SETBIT", "bits", "3", "1"}, // no change
+	{"BITOP", "OR", "bits2", "bits"},
+	{"BITOP", "OR", "bits3", "nokey"}, // no change
+	{"DEL", "nokey"},                  // no change
+	{"SREM", "s2", "zz"},              // no change
 	{"SELECT", "3"},
 	{"SET", "z", "1"},
 	{"FLUSHDB"},
