@@ -74,7 +74,11 @@ type Client struct {
 	// commands propagate while it runs.
 	tx    *transaction
 	watch clientWatch // WATCHed keys
-	exec  *execPropagation
+	// readyKeys are the keys the running command wrote while clients were blocked
+	// (blocking.go).
+	readyKeys []watchKey
+	blocked   atomic.Bool // waiting in a blocking pop, for CLIENT LIST
+	exec      *execPropagation
 
 	ps *pubsubConn // set once the client subscribes (pubsub.go)
 

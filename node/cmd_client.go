@@ -76,6 +76,9 @@ func (c *Client) infoLine(now int64) string {
 	if queued > 0 {
 		flags = append(flags, 'x')
 	}
+	if c.blocked.Load() {
+		flags = append(flags, 'b')
+	}
 	if c.watch.dirty.Load() {
 		flags = append(flags, 'd')
 	}

@@ -345,5 +345,6 @@ func cmdCopy(c *Client, args [][]byte) {
 	dstDB.Changed(dst, 1)
 	c.wrote = true
 	c.srv.touchKey(dstDB.ID, dst)
+	c.readied(dstDB.ID, dst)
 	c.w.Int(1)
 }

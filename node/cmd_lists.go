@@ -429,6 +429,7 @@ func lmoveGeneric(c *Client, src, dst []byte, fromHead, toHead bool) {
 	c.listGone(src, sl)
 	c.changed(src, 1)
 	c.srv.touchKey(c.db.ID, dst) // one change in the save count, as in Redis, but two keys
+	c.readied(c.db.ID, dst)
 }
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first key that holds

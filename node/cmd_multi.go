@@ -255,6 +255,9 @@ func (c *Client) endTransaction() {
 		c.exec = nil
 		e.send(c)
 	}
+	if len(c.readyKeys) > 0 {
+		c.serveReady() // after the whole transaction, as in Redis
+	}
 	c.asking = false // an ASKING queued in the transaction does not outlive EXEC
 	c.unlockEverything()
 }

@@ -119,6 +119,9 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 		return
 	}
 
+	if spec.MayWait && c.lc == nil && c.tx == nil {
+		c.flush() // replies to earlier pipelined commands are not held back by a wait
+	}
 	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
 	c.keyPos = shardChannels(spec, args, c.keyPos)
 	if !c.admit(spec, args, asking) {
@@ -142,6 +145,9 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 		return
 	}
 	c.call(fn, args)
+	if len(c.readyKeys) > 0 {
+		c.serveReady()
+	}
 	c.releaseKeys()
 }
 

@@ -136,7 +136,7 @@ func infoClients(s *Server, b *strings.Builder) {
 	field(b, "maxclients", s.Settings().MaxClients)
 	field(b, "client_recent_max_input_buffer", 0)
 	field(b, "client_recent_max_output_buffer", 0)
-	field(b, "blocked_clients", 0)
+	field(b, "blocked_clients", s.blocking.waiting.Load())
 	field(b, "tracking_clients", 0)
 	field(b, "clients_in_timeout_table", 0)
 }

@@ -71,6 +71,12 @@ var propagationScript = [][]string{
 	{"ZADD", "zs", "1", "a", "2", "b", "3", "c"},
 	{"ZMPOP", "1", "zs", "MIN", "COUNT", "2"},
 	{"ZPOPMAX", "zs"},
+	{"RPUSH", "bl", "a", "b", "c"},
+	{"BLPOP", "nolist", "bl", "0"},
+	{"BLMPOP", "0", "1", "bl", "RIGHT", "COUNT", "5"},
+	{"ZADD", "bz", "1", "a", "2", "b", "3", "c"},
+	{"BZPOPMAX", "bz", "0"},
+	{"BZMPOP", "0", "1", "bz", "MIN", "COUNT", "5"},
 	{"SADD", "t1", "1", "2"},
 	{"SINTERSTORE", "dst", "t1", "nokey"}, // dst did not exist: no change
 	{"SET", "k1", "v"},

@@ -83,7 +83,8 @@ type Server struct {
 	// propagated with that command.
 	shardOwner [keyspace.LockShards]*Client
 
-	watches watchRegistry
+	watches  watchRegistry
+	blocking blockRegistry
 
 	noActiveExpire atomic.Bool // DEBUG SET-ACTIVE-EXPIRE 0
 

@@ -135,6 +135,7 @@ func (c *Client) changed(key []byte, n int64) {
 	c.db.Changed(key, n)
 	c.wrote = true
 	c.srv.touchKey(c.db.ID, key)
+	c.readied(c.db.ID, key)
 }
 
 // Encoding thresholds from the live settings (CONFIG SET may change them between commands).

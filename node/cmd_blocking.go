@@ -1,0 +1,218 @@
+package node
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/rcnode/rcnode/clientproto"
+	"github.com/rcnode/rcnode/node/datatype"
+)
+
+// The blocking pops: BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP (blocking.go). Each
+// pops at once from the first of its keys that holds something, and reaches replicas as
+// the non-blocking pop it amounts to; otherwise it waits, or answers a null array at once
+// inside a transaction, as Redis's CLIENT_DENY_BLOCKING makes it.
+
+func init() {
+	register("blpop", func(c *Client, args [][]byte) { blockingListPop(c, args, true) })
+	register("brpop", func(c *Client, args [][]byte) { blockingListPop(c, args, false) })
+	register("blmpop", cmdBLMPop)
+	register("bzpopmin", func(c *Client, args [][]byte) { blockingZPop(c, args, false) })
+	register("bzpopmax", func(c *Client, args [][]byte) { blockingZPop(c, args, true) })
+	register("bzmpop", cmdBZMPop)
+}
+
+// holdsKind reports whether v is a non-empty value a waiter of kind can pop from.
+func holdsKind(v any, kind blockKind) bool {
+	switch v := v.(type) {
+	case *datatype.List:
+		return kind == blockList && v.Len() > 0
+	case *datatype.ZSet:
+		return kind == blockZSet && v.Len() > 0
+	}
+	return false
+}
+
+// B[LR]POP key [key ...] timeout
+func blockingListPop(c *Client, args [][]byte, head bool) {
+	timeout, ok := c.parseBlockTimeout(args[len(args)-1])
+	if !ok {
+		return
+	}
+	listPopOrBlock(c, args[1:len(args)-1], head, -1, timeout)
+}
+
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: LMPOP's arguments are
+// checked before the timeout, as in Redis.
+func cmdBLMPop(c *Client, args [][]byte) {
+	keys, head, count, ok := parseMPop(c, args, 2, listSide)
+	if !ok {
+		return
+	}
+	timeout, ok := c.parseBlockTimeout(args[1])
+	if !ok {
+		return
+	}
+	listPopOrBlock(c, keys, head, count, timeout)
+}
+
+// parseMPop reads the numkeys key [key ...] side [COUNT count] of the [B][LZ]MPOP commands,
+// numkeys at args[at].
+func parseMPop(c *Client, args [][]byte, at int, side func(*Client, []byte) (bool, bool)) (keys [][]byte, first bool, count int64, ok bool) {
+	numkeys, ok := c.parseMinLong(args[at], 1, errLMPopNumkeys)
+	if !ok {
+		return nil, false, 0, false
+	}
+	if numkeys >= int64(len(args)-at-1) {
+		c.w.Error(clientproto.ErrSyntax)
+		return nil, false, 0, false
+	}
+	whereIdx := at + 1 + int(numkeys)
+	if first, ok = side(c, args[whereIdx]); !ok {
+		return nil, false, 0, false
+	}
+	count = -1
+	for j := whereIdx + 1; j < len(args); j++ {
+		if count == -1 && j+1 < len(args) && argIs(args[j], "count") {
+			j++
+			if count, ok = c.parseMinLong(args[j], 1, errLMPopCountRange); !ok {
+				return nil, false, 0, false
+			}
+			continue
+		}
+		c.w.Error(clientproto.ErrSyntax)
+		return nil, false, 0, false
+	}
+	if count == -1 {
+		count = 1
+	}
+	return args[at+1 : whereIdx], first, count, true
+}
+
+// listPopOrBlock pops from the first non-empty list of keys, or waits for one. count -1 is
+// B[LR]POP (one element, [key, element]); otherwise BLMPOP ([key, [elements]]).
+func listPopOrBlock(c *Client, keys [][]byte, head bool, count int64, timeout time.Duration) {
+	for _, key := range keys {
+		l, ok := typed[*datatype.List](c, key, false)
+		if !ok {
+			return
+		}
+		if l != nil && l.Len() > 0 {
+			popBlockingList(c, key, l, head, count)
+			return
+		}
+	}
+	if c.exec != nil {
+		c.w.NullArray()
+		return
+	}
+	c.block(keys, blockList, timeout, func(key []byte, v any) {
+		popBlockingList(c, key, v.(*datatype.List), head, count)
+	})
+}
+
+// popBlockingList pops for c from key's list l, replies, and has replicas pop the same.
+func popBlockingList(c *Client, key []byte, l *datatype.List, head bool, count int64) {
+	pop := cmdLPOP
+	if !head {
+		pop = cmdRPOP
+	}
+	c.w.Array(2)
+	c.w.Bulk(key)
+	if count == -1 {
+		var v string
+		if head {
+			v, _ = l.PopFront()
+		} else {
+			v, _ = l.PopBack()
+		}
+		c.w.BulkString(v)
+		c.replicate(pop, key)
+		count = 1
+	} else {
+		count = popN(c, l, head, count)
+		var num [20]byte
+		c.replicate(pop, key, strconv.AppendInt(num[:0], count, 10))
+	}
+	c.listGone(key, l)
+	c.changed(key, count)
+}
+
+// BZPOPMIN|BZPOPMAX key [key ...] timeout
+func blockingZPop(c *Client, args [][]byte, max bool) {
+	timeout, ok := c.parseBlockTimeout(args[len(args)-1])
+	if !ok {
+		return
+	}
+	zpopOrBlock(c, args[1:len(args)-1], max, -1, timeout)
+}
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+func cmdBZMPop(c *Client, args [][]byte) {
+	keys, max, count, ok := parseMPop(c, args, 2, zsetSide)
+	if !ok {
+		return
+	}
+	timeout, ok := c.parseBlockTimeout(args[1])
+	if !ok {
+		return
+	}
+	zpopOrBlock(c, keys, max, count, timeout)
+}
+
+// zsetSide reads MIN|MAX (true for MAX).
+func zsetSide(c *Client, arg []byte) (max, ok bool) {
+	switch {
+	case argIs(arg, "min"):
+		return false, true
+	case argIs(arg, "max"):
+		return true, true
+	}
+	c.w.Error(clientproto.ErrSyntax)
+	return false, false
+}
+
+// zpopOrBlock pops from the first non-empty sorted set of keys, or waits for one. count -1
+// is BZPOPMIN/BZPOPMAX ([key, member, score]); otherwise BZMPOP ([key, [[member, score]...]]).
+func zpopOrBlock(c *Client, keys [][]byte, max bool, count int64, timeout time.Duration) {
+	for _, key := range keys {
+		z, ok := typed[*datatype.ZSet](c, key, false)
+		if !ok {
+			return
+		}
+		if z != nil && z.Len() > 0 {
+			popBlockingZSet(c, key, z, max, count)
+			return
+		}
+	}
+	if c.exec != nil {
+		c.w.NullArray()
+		return
+	}
+	c.block(keys, blockZSet, timeout, func(key []byte, v any) {
+		popBlockingZSet(c, key, v.(*datatype.ZSet), max, count)
+	})
+}
+
+// popBlockingZSet pops for c from key's sorted set z, replies, and has replicas pop the
+// same.
+func popBlockingZSet(c *Client, key []byte, z *datatype.ZSet, max bool, count int64) {
+	pop := cmdZPOPMIN
+	if max {
+		pop = cmdZPOPMAX
+	}
+	if count == -1 {
+		c.w.Array(3)
+		c.w.Bulk(key)
+		c.zpop(key, z, 1, max, false)
+		c.replicate(pop, key)
+		return
+	}
+	n := int(min(count, int64(z.Len())))
+	c.w.Array(2)
+	c.w.Bulk(key)
+	c.w.Array(n)
+	c.zpop(key, z, n, max, true)
+	var num [20]byte
+	c.replicate(pop, key, strconv.AppendInt(num[:0], int64(n), 10))
+}
