@@ -10,6 +10,7 @@ import (
 
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
+	"github.com/rcnode/rcnode/node/keyspace"
 	"github.com/rcnode/rcnode/slots"
 )
 
@@ -36,6 +37,10 @@ type waiter struct {
 	db   int
 	keys []watchKey
 	kind blockKind
+	// shards are the lock shards of the keys and of BLMOVE's destination; dstShard is the
+	// destination's, -1 without one.
+	shards   []int
+	dstShard int
 	// serve pops from key, whose value v is of the waiter's kind, for the waiter, and
 	// writes its reply, as the waiter's own command would have. It runs on the goroutine of
 	// the command that made key ready, which holds key's lock.
@@ -79,13 +84,18 @@ func (c *Client) parseBlockTimeout(arg []byte) (time.Duration, bool) {
 // Once c is in the registry a writer may serve it at any time, writing its reply and
 // propagation: the earlier replies were flushed before the command (executeSpec), and the
 // deletions of expired keys the command found go to replicas now.
-func (c *Client) block(keys [][]byte, kind blockKind, timeout time.Duration, serve func(key []byte, v any)) {
+func (c *Client) block(keys [][]byte, dst []byte, kind blockKind, timeout time.Duration, serve func(key []byte, v any)) {
 	if c.prop.n > 0 && !c.isMaster {
 		c.sendPropagation(nil, false)
 	}
-	wt := &waiter{c: c, db: c.db.ID, kind: kind, serve: serve, done: make(chan struct{})}
+	wt := &waiter{c: c, db: c.db.ID, kind: kind, serve: serve, done: make(chan struct{}), dstShard: -1}
 	for _, k := range keys {
 		wt.keys = append(wt.keys, watchKey{c.db.ID, string(k)})
+		wt.shards = insertSorted(wt.shards, keyspace.ShardOf(slots.KeySlot(k)))
+	}
+	if dst != nil {
+		wt.dstShard = keyspace.ShardOf(slots.KeySlot(dst))
+		wt.shards = insertSorted(wt.shards, wt.dstShard)
 	}
 	r := &c.srv.blocking
 	r.mu.Lock()
@@ -130,6 +140,9 @@ func (c *Client) block(keys [][]byte, kind blockKind, timeout time.Duration, ser
 				if r.cancel(wt) {
 					c.rejectf(msg)
 				}
+				return
+			}
+			if c.serveSelf(wt) {
 				return
 			}
 		case <-c.srv.shutdownCh:
@@ -243,28 +256,102 @@ func (c *Client) readied(db int, key []byte) {
 // command still holds those keys' locks.
 func (c *Client) serveReady() {
 	r := &c.srv.blocking
+	if c.srv.repl.isReplica.Load() {
+		// A replica's data is its master's: its waiters are about to be told to go (a
+		// replica applying its master's push must not pop for them).
+		c.readyKeys = c.readyKeys[:0]
+		return
+	}
 	for len(c.readyKeys) > 0 {
 		k := c.readyKeys[0]
 		c.readyKeys = c.readyKeys[1:]
 		r.mu.Lock()
 		for _, wt := range r.keys[k] {
-			db := c.srv.ks.DBs[k.db]
-			key := []byte(k.key)
-			v := db.Get(key)
-			if !holdsKind(v, wt.kind) {
+			if wt.dstShard >= 0 && !c.holdsShard(wt.dstShard) {
+				continue // BLMOVE to a key of a shard this command does not hold: serveSelf
+			}
+			if !c.serveWaiter(wt, []byte(k.key)) {
 				break
 			}
-			wt.serve(key, v)
-			// Its pop reaches replicas right after the command that made it possible; its
-			// goroutine, once awake, has nothing left to propagate or serve.
-			rc := wt.c
-			rc.propagateCommand(nil)
-			rc.readyKeys = rc.readyKeys[:0]
-			wt.served = true
-			r.remove(wt)
-			close(wt.done)
 		}
 		r.mu.Unlock()
 	}
 	c.readyKeys = c.readyKeys[:0]
+}
+
+// holdsShard reports whether the running command holds lock shard sh.
+func (c *Client) holdsShard(sh int) bool {
+	if c.allLocked {
+		return true
+	}
+	if !c.locked {
+		return false
+	}
+	for _, h := range c.shards {
+		if h == sh {
+			return true
+		}
+	}
+	return false
+}
+
+// serveWaiter serves waiter wt from key if it holds a value of wt's kind, under the
+// registry's mutex, with the locks of key and of BLMOVE's destination held by c (the writer,
+// or wt's own client). The keys the pop finds expired go out with it, and the keys it writes
+// (BLMOVE's destination) are served next, as in Redis.
+func (c *Client) serveWaiter(wt *waiter, key []byte) bool {
+	v := c.srv.ks.DBs[wt.db].Get(key)
+	if !holdsKind(v, wt.kind) {
+		return false
+	}
+	rc := wt.c
+	shards := []int{keyspace.ShardOf(slots.KeySlot(key))}
+	if wt.dstShard >= 0 {
+		shards = append(shards, wt.dstShard)
+	}
+	for _, sh := range shards {
+		c.srv.shardOwner[sh] = rc // expired keys the pop finds are rc's to propagate
+	}
+	wt.serve(key, v)
+	// Its pop reaches replicas right after the command that made it possible; its
+	// goroutine, once awake, has nothing left to propagate.
+	rc.propagateCommand(nil)
+	for _, sh := range shards {
+		c.srv.shardOwner[sh] = c
+	}
+	if rc != c {
+		c.readyKeys = append(c.readyKeys, rc.readyKeys...)
+		rc.readyKeys = rc.readyKeys[:0]
+	}
+	wt.served = true
+	c.srv.blocking.remove(wt)
+	close(wt.done)
+	return true
+}
+
+// serveSelf is a waiter serving itself, from the first of its keys that holds a value of its
+// kind: the writer that made it ready could not (it did not hold BLMOVE's destination).
+func (c *Client) serveSelf(wt *waiter) bool {
+	// It takes its keys' locks as its command did (the command holds none while it waits).
+	c.shards = append(c.shards[:0], wt.shards...)
+	for _, sh := range c.shards {
+		c.srv.ks.LockShard(sh)
+		c.srv.shardOwner[sh] = c
+	}
+	c.locked = true
+	defer c.unlockKeys()
+	r := &c.srv.blocking
+	r.mu.Lock()
+	served := wt.served
+	for _, k := range wt.keys {
+		if served {
+			break
+		}
+		served = c.serveWaiter(wt, []byte(k.key))
+	}
+	r.mu.Unlock()
+	if len(c.readyKeys) > 0 {
+		c.serveReady()
+	}
+	return served
 }

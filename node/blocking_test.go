@@ -98,6 +98,30 @@ func blockingScenario(t *testing.T, addr string) (replies, stream []string) {
 	read("b", b)
 	read("a", a)
 
+	// BLMOVE: the element moves, and the list it lands in serves the next waiter. With the
+	// keys in one slot the writer serves both; without, the first serves itself.
+	for _, k := range [][2]string{{"{bk}m1", "{bk}m2"}, {"bk:m1", "bk:m2"}} {
+		send(a, "BLMOVE", k[0], k[1], "RIGHT", "LEFT", "0")
+		blocked(1)
+		send(a2, "BLPOP", k[1], "0")
+		blocked(2)
+		send(b, "RPUSH", k[0], "v", "w")
+		read("b", b)
+		read("a", a)
+		read("a2", a2)
+		send(b, "LRANGE", k[0], "0", "-1")
+		read("b", b)
+	}
+	send(a, "BRPOPLPUSH", "bk:q", "bk:s", "0")
+	blocked(1)
+	send(b, "SET", "bk:s", "string")
+	read("b", b)
+	send(b, "RPUSH", "bk:q", "job")
+	read("b", b)
+	read("a", a) // WRONGTYPE: the job stays
+	send(b, "LRANGE", "bk:q", "0", "-1")
+	read("b", b)
+
 	send(b, "FLUSHALL")
 	read("b", b)
 	off, _ := strconv.ParseInt(infoOf(t, admin, "replication", "master_repl_offset"), 10, 64)

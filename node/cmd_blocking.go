@@ -8,10 +8,10 @@ import (
 	"github.com/rcnode/rcnode/node/datatype"
 )
 
-// The blocking pops: BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP (blocking.go). Each
-// pops at once from the first of its keys that holds something, and reaches replicas as
-// the non-blocking pop it amounts to; otherwise it waits, or answers a null array at once
-// inside a transaction, as Redis's CLIENT_DENY_BLOCKING makes it.
+// The blocking pops: BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP, BLMOVE, BRPOPLPUSH
+// (blocking.go). Each pops at once from the first of its keys that holds something, and
+// reaches replicas as the non-blocking command it amounts to; otherwise it waits, or answers
+// a null at once inside a transaction, as Redis's CLIENT_DENY_BLOCKING makes it.
 
 func init() {
 	register("blpop", func(c *Client, args [][]byte) { blockingListPop(c, args, true) })
@@ -20,6 +20,80 @@ func init() {
 	register("bzpopmin", func(c *Client, args [][]byte) { blockingZPop(c, args, false) })
 	register("bzpopmax", func(c *Client, args [][]byte) { blockingZPop(c, args, true) })
 	register("bzmpop", cmdBZMPop)
+	register("blmove", cmdBLMove)
+	register("brpoplpush", cmdBRPopLPush)
+}
+
+// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+func cmdBLMove(c *Client, args [][]byte) {
+	from, ok := listSide(c, args[3])
+	if !ok {
+		return
+	}
+	to, ok := listSide(c, args[4])
+	if !ok {
+		return
+	}
+	timeout, ok := c.parseBlockTimeout(args[5])
+	if !ok {
+		return
+	}
+	moveOrBlock(c, args, from, to, timeout)
+}
+
+// BRPOPLPUSH source destination timeout
+func cmdBRPopLPush(c *Client, args [][]byte) {
+	timeout, ok := c.parseBlockTimeout(args[3])
+	if !ok {
+		return
+	}
+	moveOrBlock(c, args, false, true, timeout)
+}
+
+// moveOrBlock is LMOVE from a non-empty source list, replicated as LMOVE (as given) or
+// RPOPLPUSH; otherwise it waits for the source.
+func moveOrBlock(c *Client, args [][]byte, fromHead, toHead bool, timeout time.Duration) {
+	src, dst := args[1], args[2]
+	rpoplpush := len(args) == 4
+	l, ok := typed[*datatype.List](c, src, false)
+	if !ok {
+		return
+	}
+	if l != nil && l.Len() > 0 {
+		lmoveGeneric(c, src, dst, fromHead, toHead)
+		if c.wrote {
+			if rpoplpush {
+				c.replicate(cmdRPOPLPUSH, src, dst)
+			} else {
+				c.replicate(cmdLMOVE, src, dst, args[3], args[4])
+			}
+		}
+		return
+	}
+	if c.exec != nil {
+		c.w.Null()
+		return
+	}
+	dst = append([]byte(nil), dst...) // args do not outlive the command; the wait may
+	c.block([][]byte{src}, dst, blockList, timeout, func(key []byte, _ any) {
+		lmoveGeneric(c, key, dst, fromHead, toHead)
+		if !c.wrote {
+			return // the destination holds another type: the client gets WRONGTYPE
+		}
+		if rpoplpush {
+			c.replicate(cmdRPOPLPUSH, key, dst)
+		} else {
+			c.replicate(cmdLMOVE, key, dst, sideArg(fromHead), sideArg(toHead))
+		}
+	})
+}
+
+// sideArg is how Redis spells a list end in the LMOVE it propagates for a served BLMOVE.
+func sideArg(head bool) []byte {
+	if head {
+		return argLeft
+	}
+	return argRight
 }
 
 // holdsKind reports whether v is a non-empty value a waiter of kind can pop from.
@@ -106,7 +180,7 @@ func listPopOrBlock(c *Client, keys [][]byte, head bool, count int64, timeout ti
 		c.w.NullArray()
 		return
 	}
-	c.block(keys, blockList, timeout, func(key []byte, v any) {
+	c.block(keys, nil, blockList, timeout, func(key []byte, v any) {
 		popBlockingList(c, key, v.(*datatype.List), head, count)
 	})
 }
@@ -189,7 +263,7 @@ func zpopOrBlock(c *Client, keys [][]byte, max bool, count int64, timeout time.D
 		c.w.NullArray()
 		return
 	}
-	c.block(keys, blockZSet, timeout, func(key []byte, v any) {
+	c.block(keys, nil, blockZSet, timeout, func(key []byte, v any) {
 		popBlockingZSet(c, key, v.(*datatype.ZSet), max, count)
 	})
 }

@@ -10,7 +10,7 @@ import "github.com/rcnode/rcnode/clientproto"
 var waitingCommands = []string{
 	"wait", "migrate", "debug", "subscribe", "psubscribe", "ssubscribe",
 	"sync", "psync", "shutdown", "replicaof", "slaveof",
-	"blpop", "brpop", "blmpop", "bzpopmin", "bzpopmax", "bzmpop",
+	"blpop", "brpop", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "blmove", "brpoplpush",
 }
 
 func init() {

@@ -42,6 +42,10 @@ var (
 	cmdPERSIST   = []byte("PERSIST")
 	cmdLPOP      = []byte("LPOP")
 	cmdRPOP      = []byte("RPOP")
+	cmdLMOVE     = []byte("LMOVE")
+	cmdRPOPLPUSH = []byte("RPOPLPUSH")
+	argLeft      = []byte("left") // Redis propagates list ends in lower case
+	argRight     = []byte("right")
 	cmdZPOPMIN   = []byte("ZPOPMIN")
 	cmdZPOPMAX   = []byte("ZPOPMAX")
 	argPXAT      = []byte("PXAT")

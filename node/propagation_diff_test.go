@@ -77,6 +77,9 @@ var propagationScript = [][]string{
 	{"ZADD", "bz", "1", "a", "2", "b", "3", "c"},
 	{"BZPOPMAX", "bz", "0"},
 	{"BZMPOP", "0", "1", "bz", "MIN", "COUNT", "5"},
+	{"RPUSH", "bm", "a", "b"},
+	{"BLMOVE", "bm", "bm2", "Left", "right", "0"},
+	{"BRPOPLPUSH", "bm", "bm2", "0"},
 	{"SADD", "t1", "1", "2"},
 	{"SINTERSTORE", "dst", "t1", "nokey"}, // dst did not exist: no change
 	{"SET", "k1", "v"},
