@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -44,6 +45,7 @@ func memEnv(files map[string]string) *env {
 					out = append(out, f)
 				}
 			}
+			sort.Strings(out) // as filepath.Glob and glob(3) return them
 			return out
 		},
 		chdir: func(cwd, dir string) (string, error) {
