@@ -2,6 +2,7 @@ package node
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,9 +45,11 @@ type waiter struct {
 	// serve pops from key, whose value v is of the waiter's kind, for the waiter, and
 	// writes its reply, as the waiter's own command would have. It runs on the goroutine of
 	// the command that made key ready, which holds key's lock.
-	serve  func(key []byte, v any)
-	done   chan struct{} // closed once served
-	served bool          // guarded by the registry's mutex
+	serve func(key []byte, v any)
+	done  chan struct{} // closed once served or dropped
+	// served: its reply is written; dropped: its client had left when a value came. Both
+	// are guarded by the registry's mutex.
+	served, dropped bool
 }
 
 // blockRegistry is every blocked client of the node, by key, in the order they blocked.
@@ -63,17 +66,19 @@ const blockedCheckEvery = 100 * time.Millisecond
 // getTimeoutFromObjectOrReply does: 0 waits for ever.
 func (c *Client) parseBlockTimeout(arg []byte) (time.Duration, bool) {
 	secs, ok := numconv.ParseFloat(arg)
-	if !ok || math.IsNaN(secs) || math.IsInf(secs, 0) {
+	if !ok || math.IsNaN(secs) {
 		c.w.Error("ERR timeout is not a float or out of range")
 		return 0, false
 	}
 	ms := math.Ceil(secs * 1000)
-	if ms < 0 {
+	// Redis casts the milliseconds to a long long: past its range (inf included) the cast
+	// gives a negative number.
+	if ms < 0 || ms >= math.MaxInt64 {
 		c.w.Error("ERR timeout is negative")
 		return 0, false
 	}
 	if ms > float64(math.MaxInt64/int64(time.Millisecond)) {
-		ms = float64(math.MaxInt64 / int64(time.Millisecond)) // longer than any wait
+		return 0, true // centuries: no deadline at all
 	}
 	return time.Duration(ms) * time.Millisecond, true
 }
@@ -132,13 +137,13 @@ func (c *Client) block(keys [][]byte, dst []byte, kind blockKind, timeout time.D
 			}
 			return
 		case <-check.C:
-			if c.peerClosed() {
+			if c.gone() {
 				r.cancel(wt)
 				return
 			}
 			if msg := c.blockedMustEnd(slot); msg != "" {
 				if r.cancel(wt) {
-					c.rejectf(msg)
+					c.w.Error(msg) // counted once, by the dispatcher
 				}
 				return
 			}
@@ -157,7 +162,7 @@ func (c *Client) block(keys [][]byte, dst []byte, kind blockKind, timeout time.D
 func (r *blockRegistry) cancel(wt *waiter) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if wt.served {
+	if wt.served || wt.dropped {
 		return false
 	}
 	r.remove(wt)
@@ -211,14 +216,17 @@ func (c *Client) blockedMustEnd(slot int) string {
 	return ""
 }
 
-// peerClosed reports whether the client's connection was closed by its peer: Redis drops a
-// blocked client as soon as it disconnects, and one served after that would lose what it
-// popped.
-func (c *Client) peerClosed() bool {
+// gone reports whether the client's connection is over: killed, or closed or reset by its
+// peer, even with commands still unread after the blocking one (Redis would have read them,
+// and the close, into its query buffer). Redis drops a blocked client as soon as it
+// disconnects; one served after that would lose what it popped.
+func (c *Client) gone() bool {
+	if c.killed.Load() {
+		return true
+	}
 	c.connMu.Lock()
-	nc := c.nc
-	c.connMu.Unlock()
-	sc, ok := nc.(syscall.Conn)
+	defer c.connMu.Unlock()
+	sc, ok := c.nc.(syscall.Conn)
 	if !ok {
 		return false
 	}
@@ -227,11 +235,7 @@ func (c *Client) peerClosed() bool {
 		return true
 	}
 	closed := false
-	var b [1]byte
-	if err := rc.Control(func(fd uintptr) {
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		closed = n == 0 && err == nil
-	}); err != nil {
+	if err := rc.Control(func(fd uintptr) { closed = peerHungUp(int(fd)) }); err != nil {
 		return true
 	}
 	return closed
@@ -255,28 +259,58 @@ func (c *Client) readied(db int, key []byte) {
 // blocked first, for as long as each key holds a value of the kind they wait for. The
 // command still holds those keys' locks.
 func (c *Client) serveReady() {
-	r := &c.srv.blocking
 	if c.srv.repl.isReplica.Load() {
 		// A replica's data is its master's: its waiters are about to be told to go (a
 		// replica applying its master's push must not pop for them).
 		c.readyKeys = c.readyKeys[:0]
 		return
 	}
+	var taken []int // BLMOVE destinations' shards locked here, held until the end
+	defer func() {
+		for i := len(taken) - 1; i >= 0; i-- {
+			c.srv.shardOwner[taken[i]] = nil
+			c.srv.ks.UnlockShard(taken[i])
+		}
+	}()
+	held := func(sh int) bool { return c.holdsShard(sh) || slices.Contains(taken, sh) }
 	for len(c.readyKeys) > 0 {
 		k := c.readyKeys[0]
 		c.readyKeys = c.readyKeys[1:]
-		r.mu.Lock()
-		for _, wt := range r.keys[k] {
-			if wt.dstShard >= 0 && !c.holdsShard(wt.dstShard) {
-				continue // BLMOVE to a key of a shard this command does not hold: serveSelf
-			}
-			if !c.serveWaiter(wt, []byte(k.key)) {
-				break
-			}
+		if held(keyspace.ShardOf(slots.KeySlotString(k.key))) {
+			taken = c.serveKey(k, held, taken)
 		}
-		r.mu.Unlock()
 	}
 	c.readyKeys = c.readyKeys[:0]
+}
+
+// serveKey serves the waiters of ready key k, first blocked first, while it holds a value:
+// waiters of another kind are passed over, as in Redis. A BLMOVE waiter whose destination's
+// lock is held elsewhere is passed over too (locks are only ever waited for in order): it
+// serves itself at its next check.
+func (c *Client) serveKey(k watchKey, held func(int) bool, taken []int) []int {
+	r := &c.srv.blocking
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	db := c.srv.ks.DBs[k.db]
+	key := []byte(k.key)
+	for _, wt := range r.keys[k] {
+		v := db.Get(key)
+		if v == nil {
+			break
+		}
+		if !holdsKind(v, wt.kind) {
+			continue
+		}
+		if sh := wt.dstShard; sh >= 0 && !held(sh) {
+			if !c.srv.ks.TryLockShard(sh) {
+				continue
+			}
+			c.srv.shardOwner[sh] = c
+			taken = append(taken, sh)
+		}
+		c.serveWaiter(wt, key, v)
+	}
+	return taken
 }
 
 // holdsShard reports whether the running command holds lock shard sh.
@@ -299,12 +333,15 @@ func (c *Client) holdsShard(sh int) bool {
 // registry's mutex, with the locks of key and of BLMOVE's destination held by c (the writer,
 // or wt's own client). The keys the pop finds expired go out with it, and the keys it writes
 // (BLMOVE's destination) are served next, as in Redis.
-func (c *Client) serveWaiter(wt *waiter, key []byte) bool {
-	v := c.srv.ks.DBs[wt.db].Get(key)
-	if !holdsKind(v, wt.kind) {
-		return false
-	}
+func (c *Client) serveWaiter(wt *waiter, key []byte, v any) {
 	rc := wt.c
+	if rc != c && rc.gone() {
+		// It left without its goroutine noticing yet: what it would pop stays.
+		wt.dropped = true
+		c.srv.blocking.remove(wt)
+		close(wt.done)
+		return
+	}
 	shards := []int{keyspace.ShardOf(slots.KeySlot(key))}
 	if wt.dstShard >= 0 {
 		shards = append(shards, wt.dstShard)
@@ -326,7 +363,6 @@ func (c *Client) serveWaiter(wt *waiter, key []byte) bool {
 	wt.served = true
 	c.srv.blocking.remove(wt)
 	close(wt.done)
-	return true
 }
 
 // serveSelf is a waiter serving itself, from the first of its keys that holds a value of its
@@ -340,18 +376,39 @@ func (c *Client) serveSelf(wt *waiter) bool {
 	}
 	c.locked = true
 	defer c.unlockKeys()
+	if !c.servesAll(wt) {
+		return false // the next check replies with the redirection
+	}
 	r := &c.srv.blocking
 	r.mu.Lock()
-	served := wt.served
+	done := wt.served || wt.dropped
 	for _, k := range wt.keys {
-		if served {
+		if done {
 			break
 		}
-		served = c.serveWaiter(wt, []byte(k.key))
+		key := []byte(k.key)
+		if v := c.srv.ks.DBs[wt.db].Get(key); holdsKind(v, wt.kind) {
+			c.serveWaiter(wt, key, v)
+			done = true
+		}
 	}
 	r.mu.Unlock()
 	if len(c.readyKeys) > 0 {
 		c.serveReady()
 	}
-	return served
+	return done
+}
+
+// servesAll reports whether, with wt's locks held, this node may pop for it: it still
+// serves the keys' slot, and writes are not held for a failover.
+func (c *Client) servesAll(wt *waiter) bool {
+	if !c.srv.opts.ClusterEnabled {
+		return true
+	}
+	r := c.srv.routing.Load()
+	if r == nil {
+		return true
+	}
+	slot := slots.KeySlotString(wt.keys[0].key)
+	return r.OK && int(r.Owner[slot]) == r.Myself && r.WritesPausedUntil == 0
 }

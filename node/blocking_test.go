@@ -87,6 +87,20 @@ func blockingScenario(t *testing.T, addr string) (replies, stream []string) {
 	read("a", a)
 	read("a2", a2)
 
+	// A waiter of the other kind is passed over, not in the way.
+	send(a, "BZPOPMIN", "bk:k", "0")
+	blocked(1)
+	send(a2, "BLPOP", "bk:k", "0")
+	blocked(2)
+	send(b, "LPUSH", "bk:k", "x")
+	send(b, "LPOP", "bk:k")
+	read("b", b)
+	read("b", b)
+	read("a2", a2)
+	send(b, "ZADD", "bk:k", "1", "m")
+	read("b", b)
+	read("a", a)
+
 	// A key of another type does not serve, nor end the wait.
 	send(a, "BLPOP", "bk:s", "0")
 	blocked(1)
@@ -144,21 +158,35 @@ func TestBlockedClientsServedLikeRedisServer(t *testing.T) {
 }
 
 // TestBlockedClientThatLeftIsNotServed: a push after a blocked client disconnected stays
-// in the list.
+// in the list, whether the push comes before the waiter's next check or after it, and
+// whether or not the client sent more commands before it left.
 func TestBlockedClientThatLeftIsNotServed(t *testing.T) {
 	s := startNode(t, nil)
-	a, err := testutil.Dial(addrOf(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Send(testutil.EncodeCommand("BLPOP", "k", "0"))
-	waitFor(t, func() bool { return s.blocking.waiting.Load() == 1 })
-	a.Close()
-	waitFor(t, func() bool { return s.blocking.waiting.Load() == 0 })
 	b := testutil.NewClient(t, addrOf(s))
-	mustDo(t, b, "RPUSH", "k", "x")
-	if n := mustDo(t, b, "LLEN", "k"); n != int64(1) {
-		t.Fatalf("LLEN %v after the blocked client left", n)
+	for _, tc := range []struct {
+		more        bool
+		beforeCheck bool
+	}{{false, false}, {true, false}, {false, true}, {true, true}} {
+		a, err := testutil.Dial(addrOf(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds := testutil.EncodeCommand("BLPOP", "k", "0")
+		if tc.more {
+			cmds = append(cmds, testutil.EncodeCommand("PING")...)
+		}
+		a.Send(cmds)
+		waitFor(t, func() bool { return s.blocking.waiting.Load() == 1 })
+		a.Close()
+		if !tc.beforeCheck {
+			waitFor(t, func() bool { return s.blocking.waiting.Load() == 0 })
+		}
+		mustDo(t, b, "RPUSH", "k", "x")
+		if n := mustDo(t, b, "LLEN", "k"); n != int64(1) {
+			t.Fatalf("%+v: LLEN %v after the blocked client left", tc, n)
+		}
+		mustDo(t, b, "DEL", "k")
+		waitFor(t, func() bool { return s.blocking.waiting.Load() == 0 })
 	}
 }
 

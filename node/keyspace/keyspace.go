@@ -56,6 +56,10 @@ func (ks *Keyspace) Unlock(s int) { ks.locks[s%LockShards].Unlock() }
 func (ks *Keyspace) LockShard(i int)   { ks.locks[i].Lock() }
 func (ks *Keyspace) UnlockShard(i int) { ks.locks[i].Unlock() }
 
+// TryLockShard takes lock shard i if it is free, for a holder of other shards that must not
+// wait for it out of order.
+func (ks *Keyspace) TryLockShard(i int) bool { return ks.locks[i].TryLock() }
+
 // LockAll takes every lock, in order, for commands that touch the whole keyspace.
 func (ks *Keyspace) LockAll() {
 	for i := range ks.locks {
