@@ -130,8 +130,8 @@ func cmdBLMPop(c *Client, args [][]byte) {
 	listPopOrBlock(c, keys, head, count, timeout)
 }
 
-// parseMPop reads the numkeys key [key ...] side [COUNT count] of the [B][LZ]MPOP commands,
-// numkeys at args[at].
+// parseMPop reads the numkeys key [key ...] side [COUNT count] of the [B]LMPOP and [B]ZMPOP
+// commands, numkeys at args[at].
 func parseMPop(c *Client, args [][]byte, at int, side func(*Client, []byte) (bool, bool)) (keys [][]byte, first bool, count int64, ok bool) {
 	numkeys, ok := c.parseMinLong(args[at], 1, errLMPopNumkeys)
 	if !ok {
@@ -172,7 +172,7 @@ func listPopOrBlock(c *Client, keys [][]byte, head bool, count int64, timeout ti
 			return
 		}
 		if l != nil && l.Len() > 0 {
-			popBlockingList(c, key, l, head, count)
+			replyListPop(c, key, l, head, count)
 			return
 		}
 	}
@@ -181,12 +181,14 @@ func listPopOrBlock(c *Client, keys [][]byte, head bool, count int64, timeout ti
 		return
 	}
 	c.block(keys, nil, blockList, timeout, func(key []byte, v any) {
-		popBlockingList(c, key, v.(*datatype.List), head, count)
+		replyListPop(c, key, v.(*datatype.List), head, count)
 	})
 }
 
-// popBlockingList pops for c from key's list l, replies, and has replicas pop the same.
-func popBlockingList(c *Client, key []byte, l *datatype.List, head bool, count int64) {
+// replyListPop pops from key's list l for c, replies with the key and what it popped, and
+// has replicas pop the same. count -1 pops one element ([key, element]); otherwise up to
+// count ([key, [elements]]).
+func replyListPop(c *Client, key []byte, l *datatype.List, head bool, count int64) {
 	pop := cmdLPOP
 	if !head {
 		pop = cmdRPOP
@@ -255,7 +257,7 @@ func zpopOrBlock(c *Client, keys [][]byte, max bool, count int64, timeout time.D
 			return
 		}
 		if z != nil && z.Len() > 0 {
-			popBlockingZSet(c, key, z, max, count)
+			replyZSetPop(c, key, z, max, count)
 			return
 		}
 	}
@@ -264,13 +266,14 @@ func zpopOrBlock(c *Client, keys [][]byte, max bool, count int64, timeout time.D
 		return
 	}
 	c.block(keys, nil, blockZSet, timeout, func(key []byte, v any) {
-		popBlockingZSet(c, key, v.(*datatype.ZSet), max, count)
+		replyZSetPop(c, key, v.(*datatype.ZSet), max, count)
 	})
 }
 
-// popBlockingZSet pops for c from key's sorted set z, replies, and has replicas pop the
-// same.
-func popBlockingZSet(c *Client, key []byte, z *datatype.ZSet, max bool, count int64) {
+// replyZSetPop pops from key's sorted set z for c, replies with the key and what it popped,
+// and has replicas pop the same. count -1 pops one member ([key, member, score]);
+// otherwise up to count ([key, [[member, score]...]]).
+func replyZSetPop(c *Client, key []byte, z *datatype.ZSet, max bool, count int64) {
 	pop := cmdZPOPMIN
 	if max {
 		pop = cmdZPOPMAX

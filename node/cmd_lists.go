@@ -4,7 +4,6 @@ import (
 	"github.com/rcnode/rcnode/clientproto"
 	"github.com/rcnode/rcnode/internal/numconv"
 	"github.com/rcnode/rcnode/node/datatype"
-	"strconv"
 )
 
 // The list commands of Redis 7.0's t_list.c (the blocking variants are not served). Each
@@ -436,55 +435,19 @@ func lmoveGeneric(c *Client, src, dst []byte, fromHead, toHead bool) {
 // a non-empty list and replies [key, [elements]], or a null array when none does. A key of
 // another type stops the search with WRONGTYPE.
 func cmdLMPop(c *Client, args [][]byte) {
-	numkeys, ok := c.parseMinLong(args[1], 1, errLMPopNumkeys)
+	keys, head, count, ok := parseMPop(c, args, 1, listSide)
 	if !ok {
 		return
 	}
-	if numkeys >= int64(len(args))-2 {
-		c.w.Error(clientproto.ErrSyntax)
-		return
-	}
-	whereIdx := 2 + int(numkeys)
-	head, ok := listSide(c, args[whereIdx])
-	if !ok {
-		return
-	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && j+1 < len(args) && argIs(args[j], "count") {
-			j++
-			if count, ok = c.parseMinLong(args[j], 1, errLMPopCountRange); !ok {
-				return
-			}
-			continue
-		}
-		c.w.Error(clientproto.ErrSyntax)
-		return
-	}
-	if count == -1 {
-		count = 1
-	}
-	for _, key := range args[2:whereIdx] {
+	for _, key := range keys {
 		l, ok := typed[*datatype.List](c, key, false)
 		if !ok {
 			return
 		}
-		if l == nil || l.Len() == 0 {
-			continue
+		if l != nil && l.Len() > 0 {
+			replyListPop(c, key, l, head, count)
+			return
 		}
-		c.w.Array(2)
-		c.w.Bulk(key)
-		n := popN(c, l, head, count)
-		c.listGone(key, l)
-		c.changed(key, n)
-		// Replicas get [LR]POP key <popped>.
-		pop := cmdLPOP
-		if !head {
-			pop = cmdRPOP
-		}
-		var num [20]byte
-		c.replicate(pop, key, strconv.AppendInt(num[:0], n, 10))
-		return
 	}
 	c.w.NullArray()
 }

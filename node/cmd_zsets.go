@@ -318,66 +318,19 @@ func zpopMinMax(c *Client, args [][]byte, max bool) {
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 func cmdZMPop(c *Client, args [][]byte) {
-	numkeys, ok := numconv.ParseInt(args[1])
-	if !ok || numkeys < 1 {
-		c.w.Error("ERR numkeys should be greater than 0")
+	keys, max, count, ok := parseMPop(c, args, 1, zsetSide)
+	if !ok {
 		return
 	}
-	if numkeys >= int64(len(args))-2 {
-		c.w.Error(clientproto.ErrSyntax)
-		return
-	}
-	whereIdx := 2 + int(numkeys)
-	var max bool
-	switch {
-	case argIs(args[whereIdx], "min"):
-	case argIs(args[whereIdx], "max"):
-		max = true
-	default:
-		c.w.Error(clientproto.ErrSyntax)
-		return
-	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && argIs(args[j], "count") && j+1 < len(args) {
-			j++
-			n, ok := numconv.ParseInt(args[j])
-			if !ok || n < 1 {
-				c.w.Error("ERR count should be greater than 0")
-				return
-			}
-			count = n
-		} else {
-			c.w.Error(clientproto.ErrSyntax)
+	for _, key := range keys {
+		z, ok := typed[*datatype.ZSet](c, key, false)
+		if !ok {
 			return
 		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	for _, key := range args[2:whereIdx] {
-		v := c.db.Get(key)
-		if v == nil {
-			continue
-		}
-		z, isZ := v.(*datatype.ZSet)
-		if !isZ {
-			c.w.Error(clientproto.ErrWrongType)
+		if z != nil && z.Len() > 0 {
+			replyZSetPop(c, key, z, max, count)
 			return
 		}
-		n := int(min(count, int64(z.Len())))
-		c.w.Array(2)
-		c.w.Bulk(key)
-		c.w.Array(n)
-		c.zpop(key, z, n, max, true)
-		// Replicas get ZPOPMIN|ZPOPMAX key <popped>.
-		pop := cmdZPOPMIN
-		if max {
-			pop = cmdZPOPMAX
-		}
-		var num [20]byte
-		c.replicate(pop, key, strconv.AppendInt(num[:0], int64(n), 10))
-		return
 	}
 	c.w.NullArray()
 }
