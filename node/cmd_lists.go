@@ -6,7 +6,7 @@ import (
 	"github.com/rcnode/rcnode/node/datatype"
 )
 
-// The list commands of Redis 7.0's t_list.c (the blocking variants are not served). Each
+// The list commands of Redis 7.0's t_list.c (the blocking ones are in cmd_blocking.go). Each
 // handler parses its arguments, looks its keys up and checks their types in the same order
 // Redis does, because that order decides which error a bad command gets.
 

@@ -5,8 +5,9 @@ import "github.com/rcnode/rcnode/clientproto"
 // waitingCommands must not run on an event loop (eventloop_epoll.go), where waiting would
 // stall every other client of the loop: their clients move to a goroutine of their own
 // before they run. WAIT waits for replicas, MIGRATE for the target node, DEBUG SLEEP for
-// time, the blocking pops for a value; the (P|S)SUBSCRIBE, SYNC and PSYNC connections become streams with writers of their
-// own; SHUTDOWN and REPLICAOF wait for the save and the old master link.
+// time, the blocking pops for a value; the (P|S)SUBSCRIBE, SYNC and PSYNC connections
+// become streams with writers of their own; SHUTDOWN and REPLICAOF wait for the save and
+// the old master link.
 var waitingCommands = []string{
 	"wait", "migrate", "debug", "subscribe", "psubscribe", "ssubscribe",
 	"sync", "psync", "shutdown", "replicaof", "slaveof",

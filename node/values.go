@@ -130,7 +130,8 @@ func removeMembers[T collection](c *Client, args [][]byte, remove func(T, []byte
 }
 
 // changed records n changes to key: the save schedule counts them, replication will
-// propagate the command, and clients watching key will not see their transaction run.
+// propagate the command, clients watching key will not see their transaction run, and
+// clients blocked on key may be served once the command has run.
 func (c *Client) changed(key []byte, n int64) {
 	c.db.Changed(key, n)
 	c.wrote = true
