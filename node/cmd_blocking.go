@@ -196,13 +196,7 @@ func replyListPop(c *Client, key []byte, l *datatype.List, head bool, count int6
 	c.w.Array(2)
 	c.w.Bulk(key)
 	if count == -1 {
-		var v string
-		if head {
-			v, _ = l.PopFront()
-		} else {
-			v, _ = l.PopBack()
-		}
-		c.w.BulkString(v)
+		c.w.BulkString(popEnd(l, head))
 		c.replicate(pop, key)
 		count = 1
 	} else {

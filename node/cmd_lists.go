@@ -100,19 +100,23 @@ func pushGeneric(c *Client, args [][]byte, head, xx bool) {
 	c.w.Int(int64(l.Len()))
 }
 
+// popEnd removes and returns the element at the head (or tail) of the non-empty list l.
+func popEnd(l *datatype.List, head bool) string {
+	if head {
+		v, _ := l.PopFront()
+		return v
+	}
+	v, _ := l.PopBack()
+	return v
+}
+
 // popN removes up to count elements from one end of l and replies with them as an array,
 // in the order they were popped (RPOP's from the tail backwards). It returns how many.
 func popN(c *Client, l *datatype.List, head bool, count int64) int64 {
 	n := min(count, int64(l.Len()))
 	c.w.Array(int(n))
 	for i := int64(0); i < n; i++ {
-		var v string
-		if head {
-			v, _ = l.PopFront()
-		} else {
-			v, _ = l.PopBack()
-		}
-		c.w.BulkString(v)
+		c.w.BulkString(popEnd(l, head))
 	}
 	return n
 }
@@ -145,13 +149,7 @@ func popGeneric(c *Client, args [][]byte, head bool) {
 		return
 	}
 	if !hasCount {
-		var v string
-		if head {
-			v, _ = l.PopFront()
-		} else {
-			v, _ = l.PopBack()
-		}
-		c.w.BulkString(v)
+		c.w.BulkString(popEnd(l, head))
 		count = 1
 	} else if count == 0 {
 		c.w.Array(0)
@@ -409,12 +407,7 @@ func lmoveGeneric(c *Client, src, dst []byte, fromHead, toHead bool) {
 	if !ok {
 		return
 	}
-	var v string
-	if fromHead {
-		v, _ = sl.PopFront()
-	} else {
-		v, _ = sl.PopBack()
-	}
+	v := popEnd(sl, fromHead)
 	if dl == nil {
 		dl = &datatype.List{}
 		c.db.Set(dst, dl)
