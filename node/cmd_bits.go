@@ -129,17 +129,6 @@ func resolveBitRange(start, end, n int64, inBits bool) (r bitRange, empty bool) 
 	return r, false
 }
 
-// parseBitUnit reads BITCOUNT's and BITPOS's optional BYTE|BIT.
-func parseBitUnit(arg []byte) (inBits, ok bool) {
-	switch {
-	case argIs(arg, "bit"):
-		return true, true
-	case argIs(arg, "byte"):
-		return false, true
-	}
-	return false, false
-}
-
 // BITCOUNT key [start end [BYTE|BIT]]
 func cmdBitCount(c *Client, args [][]byte) {
 	s, ok := typed[*datatype.Str](c, args[1], true)
@@ -167,8 +156,7 @@ func cmdBitCount(c *Client, args [][]byte) {
 		}
 		inBits := false
 		if len(args) == 5 {
-			if inBits, ok = parseBitUnit(args[4]); !ok {
-				c.w.Error(clientproto.ErrSyntax)
+			if inBits, ok = oneOfTwo(c, args[4], "bit", "byte"); !ok {
 				return
 			}
 		}
@@ -256,8 +244,7 @@ func cmdBitPos(c *Client, args [][]byte) {
 		}
 		inBits := false
 		if len(args) == 6 {
-			if inBits, ok = parseBitUnit(args[5]); !ok {
-				c.w.Error(clientproto.ErrSyntax)
+			if inBits, ok = oneOfTwo(c, args[5], "bit", "byte"); !ok {
 				return
 			}
 		}

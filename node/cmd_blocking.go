@@ -163,18 +163,34 @@ func parseMPop(c *Client, args [][]byte, at int, side func(*Client, []byte) (boo
 	return args[at+1 : whereIdx], first, count, true
 }
 
+// firstNonEmpty returns the first of keys holding a non-empty T (a list or a sorted set),
+// nil when none does; ok is false once a key of another type got WRONGTYPE.
+func firstNonEmpty[T interface {
+	comparable
+	Len() int
+}](c *Client, keys [][]byte) (key []byte, v T, ok bool) {
+	var none T
+	for _, k := range keys {
+		if v, ok = typed[T](c, k, false); !ok {
+			return nil, none, false
+		}
+		if v != none && v.Len() > 0 {
+			return k, v, true
+		}
+	}
+	return nil, none, true
+}
+
 // listPopOrBlock pops from the first non-empty list of keys, or waits for one. count -1 is
 // B[LR]POP (one element, [key, element]); otherwise BLMPOP ([key, [elements]]).
 func listPopOrBlock(c *Client, keys [][]byte, head bool, count int64, timeout time.Duration) {
-	for _, key := range keys {
-		l, ok := typed[*datatype.List](c, key, false)
-		if !ok {
-			return
-		}
-		if l != nil && l.Len() > 0 {
-			replyListPop(c, key, l, head, count)
-			return
-		}
+	key, l, ok := firstNonEmpty[*datatype.List](c, keys)
+	if !ok {
+		return
+	}
+	if key != nil {
+		replyListPop(c, key, l, head, count)
+		return
 	}
 	if c.exec != nil {
 		c.w.NullArray()
@@ -231,29 +247,18 @@ func cmdBZMPop(c *Client, args [][]byte) {
 }
 
 // zsetSide reads MIN|MAX (true for MAX).
-func zsetSide(c *Client, arg []byte) (max, ok bool) {
-	switch {
-	case argIs(arg, "min"):
-		return false, true
-	case argIs(arg, "max"):
-		return true, true
-	}
-	c.w.Error(clientproto.ErrSyntax)
-	return false, false
-}
+func zsetSide(c *Client, arg []byte) (max, ok bool) { return oneOfTwo(c, arg, "max", "min") }
 
 // zpopOrBlock pops from the first non-empty sorted set of keys, or waits for one. count -1
 // is BZPOPMIN/BZPOPMAX ([key, member, score]); otherwise BZMPOP ([key, [[member, score]...]]).
 func zpopOrBlock(c *Client, keys [][]byte, max bool, count int64, timeout time.Duration) {
-	for _, key := range keys {
-		z, ok := typed[*datatype.ZSet](c, key, false)
-		if !ok {
-			return
-		}
-		if z != nil && z.Len() > 0 {
-			replyZSetPop(c, key, z, max, count)
-			return
-		}
+	key, z, ok := firstNonEmpty[*datatype.ZSet](c, keys)
+	if !ok {
+		return
+	}
+	if key != nil {
+		replyZSetPop(c, key, z, max, count)
+		return
 	}
 	if c.exec != nil {
 		c.w.NullArray()

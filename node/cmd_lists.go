@@ -367,11 +367,15 @@ func cmdLPos(c *Client, args [][]byte) {
 }
 
 // listSide parses LEFT/RIGHT (getListPositionFromObjectOrReply): head is true for LEFT.
-func listSide(c *Client, arg []byte) (head, ok bool) {
+func listSide(c *Client, arg []byte) (head, ok bool) { return oneOfTwo(c, arg, "left", "right") }
+
+// oneOfTwo parses an option that is one of two words (lower case here, any case in arg):
+// first is true for the first; anything else is a syntax error.
+func oneOfTwo(c *Client, arg []byte, first, second string) (isFirst, ok bool) {
 	switch {
-	case argIs(arg, "left"):
+	case argIs(arg, first):
 		return true, true
-	case argIs(arg, "right"):
+	case argIs(arg, second):
 		return false, true
 	}
 	c.w.Error(clientproto.ErrSyntax)
@@ -432,15 +436,12 @@ func cmdLMPop(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	for _, key := range keys {
-		l, ok := typed[*datatype.List](c, key, false)
-		if !ok {
-			return
-		}
-		if l != nil && l.Len() > 0 {
-			replyListPop(c, key, l, head, count)
-			return
-		}
+	key, l, ok := firstNonEmpty[*datatype.List](c, keys)
+	switch {
+	case !ok:
+	case key == nil:
+		c.w.NullArray()
+	default:
+		replyListPop(c, key, l, head, count)
 	}
-	c.w.NullArray()
 }

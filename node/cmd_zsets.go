@@ -322,17 +322,14 @@ func cmdZMPop(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	for _, key := range keys {
-		z, ok := typed[*datatype.ZSet](c, key, false)
-		if !ok {
-			return
-		}
-		if z != nil && z.Len() > 0 {
-			replyZSetPop(c, key, z, max, count)
-			return
-		}
+	key, z, ok := firstNonEmpty[*datatype.ZSet](c, keys)
+	switch {
+	case !ok:
+	case key == nil:
+		c.w.NullArray()
+	default:
+		replyZSetPop(c, key, z, max, count)
 	}
-	c.w.NullArray()
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]]
