@@ -3,7 +3,6 @@ package node
 import (
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -36,7 +35,7 @@ const (
 type waiter struct {
 	c    *Client
 	db   int
-	keys []watchKey
+	keys []dbKey
 	kind blockKind
 	// shards are the lock shards of the keys and of BLMOVE's destination; dstShard is the
 	// destination's, -1 without one.
@@ -56,7 +55,7 @@ type waiter struct {
 type blockRegistry struct {
 	waiting atomic.Int64 // blocked clients: writers skip the registry while it is 0
 	mu      sync.Mutex
-	keys    map[watchKey][]*waiter
+	keys    map[dbKey][]*waiter
 }
 
 // blockedCheckEvery is how often a waiter checks that it should still wait.
@@ -95,7 +94,7 @@ func (c *Client) block(keys [][]byte, dst []byte, kind blockKind, timeout time.D
 	}
 	wt := &waiter{c: c, db: c.db.ID, kind: kind, serve: serve, done: make(chan struct{}), dstShard: -1}
 	for _, k := range keys {
-		wt.keys = append(wt.keys, watchKey{c.db.ID, string(k)})
+		wt.keys = append(wt.keys, dbKey{c.db.ID, string(k)})
 		wt.shards = insertSorted(wt.shards, keyspace.ShardOf(slots.KeySlot(k)))
 	}
 	if dst != nil {
@@ -105,7 +104,7 @@ func (c *Client) block(keys [][]byte, dst []byte, kind blockKind, timeout time.D
 	r := &c.srv.blocking
 	r.mu.Lock()
 	if r.keys == nil {
-		r.keys = make(map[watchKey][]*waiter)
+		r.keys = make(map[dbKey][]*waiter)
 	}
 	for _, k := range wt.keys {
 		if ws := r.keys[k]; len(ws) == 0 || ws[len(ws)-1] != wt { // BLPOP k k waits once
@@ -209,9 +208,7 @@ func (c *Client) blockedMustEnd(slot int) string {
 	case owner < 0:
 		return clientproto.ErrClusterDownUnbound
 	case owner != r.Myself && r.Importing[slot] < 0:
-		n := r.Nodes[owner]
-		endpoint := preferredEndpoint(n.IP, n.Hostname, c.srv.Settings().ClusterPreferredEndpointType)
-		return "MOVED " + strconv.Itoa(slot) + " " + endpoint + ":" + strconv.Itoa(n.Port)
+		return c.redirection("MOVED ", slot, r.Nodes[owner])
 	}
 	return ""
 }
@@ -252,7 +249,7 @@ func (c *Client) readied(db int, key []byte) {
 			return
 		}
 	}
-	c.readyKeys = append(c.readyKeys, watchKey{db, string(key)})
+	c.readyKeys = append(c.readyKeys, dbKey{db, string(key)})
 }
 
 // serveReady serves the clients blocked on the keys the command just run wrote, first
@@ -287,7 +284,7 @@ func (c *Client) serveReady() {
 // waiters of another kind are passed over, as in Redis. A BLMOVE waiter whose destination's
 // lock is held elsewhere is passed over too (locks are only ever waited for in order): it
 // serves itself at its next check.
-func (c *Client) serveKey(k watchKey, held func(int) bool, taken []int) []int {
+func (c *Client) serveKey(k dbKey, held func(int) bool, taken []int) []int {
 	r := &c.srv.blocking
 	r.mu.Lock()
 	defer r.mu.Unlock()

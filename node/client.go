@@ -76,7 +76,7 @@ type Client struct {
 	watch clientWatch // WATCHed keys
 	// readyKeys are the keys the running command wrote while clients were blocked
 	// (blocking.go).
-	readyKeys []watchKey
+	readyKeys []dbKey
 	blocked   atomic.Bool // waiting in a blocking pop, for CLIENT LIST
 	exec      *execPropagation
 

@@ -80,8 +80,13 @@ func (c *Client) servesSlot(spec *clientproto.CommandSpec, args [][]byte, r *gos
 // redirectTo replies "-MOVED <slot> <endpoint>:<port>" (or ASK), naming the node by
 // cluster-preferred-endpoint-type.
 func (c *Client) redirectTo(kind string, slot int, n gossip.Endpoint) {
+	c.rejectf(c.redirection(kind, slot, n))
+}
+
+// redirection is the error sending a client of slot to node n ("MOVED " or "ASK ").
+func (c *Client) redirection(kind string, slot int, n gossip.Endpoint) string {
 	endpoint := preferredEndpoint(n.IP, n.Hostname, c.srv.Settings().ClusterPreferredEndpointType)
-	c.rejectf(kind + strconv.Itoa(slot) + " " + endpoint + ":" + strconv.Itoa(n.Port))
+	return kind + strconv.Itoa(slot) + " " + endpoint + ":" + strconv.Itoa(n.Port)
 }
 
 // replicaRefusesWrite is Redis's replica-read-only rule, applied after the redirections:

@@ -20,8 +20,8 @@ func init() {
 	register("unwatch", cmdUnwatch)
 }
 
-// watchKey names a watched key: its database and its bytes.
-type watchKey struct {
+// dbKey names a key of one database: what WATCH watches and a blocked client waits on.
+type dbKey struct {
 	db  int
 	key string
 }
@@ -29,7 +29,7 @@ type watchKey struct {
 // watcher is one client watching one key.
 type watcher struct {
 	c       *Client
-	key     watchKey
+	key     dbKey
 	expired bool // the key had expired (but was still stored) when it was watched
 }
 
@@ -38,7 +38,7 @@ type watchRegistry struct {
 	// pairs counts the (client, key) pairs watched: writers skip the registry while it is 0.
 	pairs atomic.Int64
 	mu    sync.Mutex
-	keys  map[watchKey][]*watcher // in the order the clients watched the key
+	keys  map[dbKey][]*watcher // in the order the clients watched the key
 }
 
 // clientWatch is a client's side of the registry. keys is guarded by the registry's mutex;
@@ -75,7 +75,7 @@ func cmdUnwatch(c *Client, args [][]byte) {
 
 // add makes c watch key in its current database, unless it does already.
 func (r *watchRegistry) add(c *Client, key []byte) {
-	k := watchKey{c.db.ID, string(key)}
+	k := dbKey{c.db.ID, string(key)}
 	for _, w := range c.watch.keys {
 		if w.key == k {
 			return
@@ -83,7 +83,7 @@ func (r *watchRegistry) add(c *Client, key []byte) {
 	}
 	w := &watcher{c: c, key: k, expired: c.db.HasExpired(key)}
 	if r.keys == nil {
-		r.keys = make(map[watchKey][]*watcher)
+		r.keys = make(map[dbKey][]*watcher)
 	}
 	r.keys[k] = append(r.keys[k], w)
 	c.watch.keys = append(c.watch.keys, w)
@@ -152,7 +152,7 @@ func (s *Server) touchKey(db int, key []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var dirty []*Client
-	for _, w := range r.keys[watchKey{db, string(key)}] {
+	for _, w := range r.keys[dbKey{db, string(key)}] {
 		if w.expired {
 			if !s.ks.DBs[db].Holds(key) {
 				w.expired = false // its deletion caught up: no change as far as WATCH goes
