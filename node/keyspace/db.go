@@ -37,11 +37,7 @@ func (db *DB) table(s int, create bool) *slotTable {
 // expired reports whether key in t has passed its expiry, deleting it unless this node is a
 // replica (lazy expiry).
 func (db *DB) expired(t *slotTable, s int, key []byte) bool {
-	if len(t.expires) == 0 {
-		return false
-	}
-	when, ok := t.expires[string(key)]
-	if !ok || when > db.ks.Clock() {
+	if len(t.expires) == 0 || !db.pastExpiry(t, key) { // the first test saves a call per lookup
 		return false
 	}
 	if db.ks.NoExpiry.Load() {
@@ -53,6 +49,15 @@ func (db *DB) expired(t *slotTable, s int, key []byte) bool {
 		db.ks.OnExpire(db.ID, key)
 	}
 	return true
+}
+
+// pastExpiry reports whether key in t has an expiry time that has passed.
+func (db *DB) pastExpiry(t *slotTable, key []byte) bool {
+	if len(t.expires) == 0 {
+		return false
+	}
+	when, ok := t.expires[string(key)]
+	return ok && when <= db.ks.Clock()
 }
 
 // Get returns key's value, or nil when it does not exist (or has expired).
@@ -109,11 +114,7 @@ func (db *DB) Holds(key []byte) bool {
 // deleting it (Redis's keyIsExpired).
 func (db *DB) HasExpired(key []byte) bool {
 	t := db.table(slotOf(key), false)
-	if t == nil || len(t.expires) == 0 {
-		return false
-	}
-	when, ok := t.expires[string(key)]
-	return ok && when <= db.ks.Clock()
+	return t != nil && db.pastExpiry(t, key)
 }
 
 // Set stores v under key and clears any expiry, as SET without KEEPTTL does.
