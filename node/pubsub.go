@@ -116,7 +116,9 @@ func (c *Client) writeQueued(p *pubsubConn, more []byte) bool {
 	defer p.wmu.Unlock()
 	p.mu.Lock()
 	buf := append(p.out, more...)
-	p.out = p.spare[:0]
+	// The spare buffer becomes the queue and is no longer spare: were it kept, a later
+	// write would hand the queue's own array out again while publishers append to it.
+	p.out, p.spare = p.spare[:0], nil
 	p.overSoft = time.Time{}
 	p.mu.Unlock()
 	if len(buf) == 0 {
