@@ -173,7 +173,7 @@ func (r *blockRegistry) remove(wt *waiter) {
 		ws := r.keys[k]
 		for i, o := range ws {
 			if o == wt {
-				ws = append(ws[:i:i], ws[i+1:]...) // a copy: serveReady may be ranging over ws
+				ws = append(ws[:i:i], ws[i+1:]...) // a copy: serveKey may be ranging over ws
 				break
 			}
 		}
@@ -269,12 +269,11 @@ func (c *Client) serveReady() {
 			c.srv.ks.UnlockShard(taken[i])
 		}
 	}()
-	held := func(sh int) bool { return c.holdsShard(sh) || slices.Contains(taken, sh) }
 	for len(c.readyKeys) > 0 {
 		k := c.readyKeys[0]
 		c.readyKeys = c.readyKeys[1:]
-		if held(keyspace.ShardOf(slots.KeySlotString(k.key))) {
-			taken = c.serveKey(k, held, taken)
+		if c.holdsShard(keyspace.ShardOf(slots.KeySlotString(k.key)), taken) {
+			c.serveKey(k, &taken)
 		}
 	}
 	c.readyKeys = c.readyKeys[:0]
@@ -283,8 +282,8 @@ func (c *Client) serveReady() {
 // serveKey serves the waiters of ready key k, first blocked first, while it holds a value:
 // waiters of another kind are passed over, as in Redis. A BLMOVE waiter whose destination's
 // lock is held elsewhere is passed over too (locks are only ever waited for in order): it
-// serves itself at its next check.
-func (c *Client) serveKey(k dbKey, held func(int) bool, taken []int) []int {
+// serves itself at its next check. taken collects the destination shards it locks.
+func (c *Client) serveKey(k dbKey, taken *[]int) {
 	r := &c.srv.blocking
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -298,32 +297,21 @@ func (c *Client) serveKey(k dbKey, held func(int) bool, taken []int) []int {
 		if !holdsKind(v, wt.kind) {
 			continue
 		}
-		if sh := wt.dstShard; sh >= 0 && !held(sh) {
+		if sh := wt.dstShard; sh >= 0 && !c.holdsShard(sh, *taken) {
 			if !c.srv.ks.TryLockShard(sh) {
 				continue
 			}
 			c.srv.shardOwner[sh] = c
-			taken = append(taken, sh)
+			*taken = append(*taken, sh)
 		}
 		c.serveWaiter(wt, key, v)
 	}
-	return taken
 }
 
-// holdsShard reports whether the running command holds lock shard sh.
-func (c *Client) holdsShard(sh int) bool {
-	if c.allLocked {
-		return true
-	}
-	if !c.locked {
-		return false
-	}
-	for _, h := range c.shards {
-		if h == sh {
-			return true
-		}
-	}
-	return false
+// holdsShard reports whether the running command holds lock shard sh, among its own locks
+// or the shards serveReady took on the way.
+func (c *Client) holdsShard(sh int, taken []int) bool {
+	return c.allLocked || (c.locked && slices.Contains(c.shards, sh)) || slices.Contains(taken, sh)
 }
 
 // serveWaiter serves waiter wt from key if it holds a value of wt's kind, under the
