@@ -170,18 +170,7 @@ func (r *blockRegistry) cancel(wt *waiter) bool {
 
 func (r *blockRegistry) remove(wt *waiter) {
 	for _, k := range wt.keys {
-		ws := r.keys[k]
-		for i, o := range ws {
-			if o == wt {
-				ws = append(ws[:i:i], ws[i+1:]...) // a copy: serveKey may be ranging over ws
-				break
-			}
-		}
-		if len(ws) == 0 {
-			delete(r.keys, k)
-		} else {
-			r.keys[k] = ws
-		}
+		removeFromList(r.keys, k, wt)
 	}
 	r.waiting.Add(-1)
 }

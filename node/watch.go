@@ -1,6 +1,7 @@
 package node
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -65,11 +66,7 @@ func cmdWatch(c *Client, args [][]byte) {
 }
 
 func cmdUnwatch(c *Client, args [][]byte) {
-	r := &c.srv.watches
-	r.mu.Lock()
-	r.removeClient(c)
-	c.watch.dirty.Store(false)
-	r.mu.Unlock()
+	c.unwatchAll()
 	c.w.OK()
 }
 
@@ -93,21 +90,24 @@ func (r *watchRegistry) add(c *Client, key []byte) {
 // removeClient drops every key c watches.
 func (r *watchRegistry) removeClient(c *Client) {
 	for _, w := range c.watch.keys {
-		ws := r.keys[w.key]
-		for i, o := range ws {
-			if o == w {
-				ws = append(ws[:i:i], ws[i+1:]...) // a copy: touch may be ranging over ws
-				break
-			}
-		}
-		if len(ws) == 0 {
-			delete(r.keys, w.key)
-		} else {
-			r.keys[w.key] = ws
-		}
+		removeFromList(r.keys, w.key, w)
 		r.pairs.Add(-1)
 	}
 	c.watch.keys = nil
+}
+
+// removeFromList removes v from the list m[k], and the list once empty. The list is copied,
+// not changed in place: the caller's loop may be ranging over it (touchKey, serveKey).
+func removeFromList[K comparable, V comparable](m map[K][]V, k K, v V) {
+	vs := m[k]
+	if i := slices.Index(vs, v); i >= 0 {
+		vs = append(vs[:i:i], vs[i+1:]...)
+	}
+	if len(vs) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = vs
+	}
 }
 
 // unwatchAll drops every key c watches and its dirty mark, as a transaction's end does.
