@@ -13,6 +13,9 @@ import (
 // reaches replicas as the non-blocking command it amounts to; otherwise it waits, or answers
 // a null at once inside a transaction, as Redis's CLIENT_DENY_BLOCKING makes it.
 
+// blockingCommands are the commands that may wait for a key (cmd_blocking.go).
+var blockingCommands = []string{"blpop", "brpop", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "blmove", "brpoplpush"}
+
 func init() {
 	register("blpop", func(c *Client, args [][]byte) { blockingListPop(c, args, true) })
 	register("brpop", func(c *Client, args [][]byte) { blockingListPop(c, args, false) })

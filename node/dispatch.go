@@ -119,8 +119,10 @@ func (c *Client) executeSpec(spec *clientproto.CommandSpec, args [][]byte) {
 		return
 	}
 
-	if spec.MayWait && c.lc == nil && c.tx == nil {
-		c.flush() // replies to earlier pipelined commands are not held back by a wait
+	if spec.Flags&clientproto.FlagBlocking != 0 && c.tx == nil && c.ps == nil {
+		// Replies to earlier pipelined commands are not held back by the wait. (A
+		// subscriber's go out with its messages once the wait is over.)
+		c.flush()
 	}
 	c.keyPos = clientproto.KeyPositions(spec, args, c.keyPos[:0])
 	c.keyPos = shardChannels(spec, args, c.keyPos)

@@ -8,11 +8,10 @@ import "github.com/rcnode/rcnode/clientproto"
 // time, the blocking pops for a value; the (P|S)SUBSCRIBE, SYNC and PSYNC connections
 // become streams with writers of their own; SHUTDOWN and REPLICAOF wait for the save and
 // the old master link.
-var waitingCommands = []string{
+var waitingCommands = append([]string{
 	"wait", "migrate", "debug", "subscribe", "psubscribe", "ssubscribe",
 	"sync", "psync", "shutdown", "replicaof", "slaveof",
-	"blpop", "brpop", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "blmove", "brpoplpush",
-}
+}, blockingCommands...)
 
 func init() {
 	for _, name := range waitingCommands {

@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,7 @@ func FuzzCommands(f *testing.F) {
 		"sadd s 1 2 3\nsadd s x\nspop s 2\nsinterstore d s s\nsrandmember s -3",
 		"zadd z 1 a 2 b\nzrange z (1 +inf byscore limit 0 1\nzunionstore d 2 z z weights 1 2\nzrandmember z -4 withscores",
 		"set k v ex 10\nexpire k 5 gt\ncopy k k2\nrename k2 k3\nscan 0 type string\nobject|encoding k3",
+		"rpush l a b\nblpop l 0\nblmove l m left right 0\nblmpop 0 1 l left count 2\nzadd z 1 a\nbzmpop 0.5 1 z max\nsetbit b 7 1\nbitpos b 1 0 -1 bit",
 	} {
 		var b strings.Builder
 		for _, line := range strings.Split(seed, "\n") {
@@ -76,7 +78,14 @@ func FuzzCommands(f *testing.F) {
 				}
 				args = append(args, a)
 			}
-			c.execute(args)
+			if slices.Contains(blockingCommands, name) {
+				// Inside a transaction it parses and pops as always, but never waits.
+				c.execute([][]byte{[]byte("multi")})
+				c.execute(args)
+				c.execute([][]byte{[]byte("exec")})
+			} else {
+				c.execute(args)
+			}
 			if c.locked {
 				t.Fatalf("%q left its slot locks held", args)
 			}
