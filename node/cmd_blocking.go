@@ -29,11 +29,7 @@ func init() {
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
 func cmdBLMove(c *Client, args [][]byte) {
-	from, ok := listSide(c, args[3])
-	if !ok {
-		return
-	}
-	to, ok := listSide(c, args[4])
+	from, to, ok := moveSides(c, args)
 	if !ok {
 		return
 	}

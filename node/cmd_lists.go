@@ -382,13 +382,17 @@ func oneOfTwo(c *Client, arg []byte, first, second string) (isFirst, ok bool) {
 	return false, false
 }
 
+// moveSides parses [B]LMOVE's two LEFT|RIGHT arguments, args[3] and args[4].
+func moveSides(c *Client, args [][]byte) (fromHead, toHead, ok bool) {
+	if fromHead, ok = listSide(c, args[3]); ok {
+		toHead, ok = listSide(c, args[4])
+	}
+	return fromHead, toHead, ok
+}
+
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
 func cmdLMove(c *Client, args [][]byte) {
-	from, ok := listSide(c, args[3])
-	if !ok {
-		return
-	}
-	to, ok := listSide(c, args[4])
+	from, to, ok := moveSides(c, args)
 	if !ok {
 		return
 	}
